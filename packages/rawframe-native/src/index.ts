@@ -1,0 +1,6 @@
+/**
+ * @packageDocumentation
+ * `@netkit/rawframe-native`: not implemented yet. This package reserves its name and place in the
+ * workspace; its API arrives with netkit issue 5.
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @packageDocumentation
+ * `@netkit/tcp`: not implemented yet. This package reserves its name and place in the
+ * workspace; its API arrives with netkit issue 3.
+ */
+export {};

@@ -1,0 +1,89 @@
+// Real peers that no one here wrote (ncat, socat), started as managed processes.
+import { createSocket } from 'node:dgram';
+import { createServer, isIPv6 } from 'node:net';
+import { type ManagedProcess, spawnProcess } from './exec.js';
+
+export interface NcatOptions {
+  udp?: boolean;
+  listen?: boolean;
+  /**
+   * Listening: the address to bind (default 127.0.0.1 in the root namespace, every address inside
+   * a namespace). Connecting: the address to connect to (required).
+   */
+  host?: string;
+  /** Listening: default a free port. Connecting: required. */
+  port?: number;
+  netns?: string;
+  /** Extra ncat arguments, placed before the address and port. */
+  args?: string[];
+  /** Milliseconds to wait for a listener to be ready. Default 5000. */
+  timeout?: number;
+}
+
+export interface NcatProcess extends ManagedProcess {
+  readonly port: number;
+}
+
+/** A port free right now on `host` (bind port 0, read it, close). */
+export function freePort(kind: 'udp' | 'tcp', host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (kind === 'udp') {
+      const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+      socket.once('error', reject);
+      socket.bind(0, host, () => {
+        const { port } = socket.address();
+        socket.close(() => resolve(port));
+      });
+      return;
+    }
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('freePort: no port'))));
+    });
+  });
+}
+
+/**
+ * Starts ncat with stdin piped (write() sends, received data appears in stdout()). A listener is
+ * returned only once ncat has printed "Listening on" (it does so after bind), so a datagram
+ * sent right after cannot be lost to a race.
+ */
+export async function startNcat(opts: NcatOptions = {}): Promise<NcatProcess> {
+  const kind = opts.udp === true ? 'udp' : 'tcp';
+  const args = ['-v', ...(opts.udp === true ? ['-u'] : []), ...(opts.args ?? [])];
+  let port: number;
+  if (opts.listen === true) {
+    const host = opts.host ?? (opts.netns === undefined ? '127.0.0.1' : undefined);
+    // Inside a fresh namespace nothing else listens, so any port is free; node cannot bind there.
+    port =
+      opts.port ??
+      (opts.netns === undefined
+        ? await freePort(kind, host)
+        : 20_000 + Math.floor(Math.random() * 40_000));
+    args.push('-l', ...(host === undefined ? [] : [host]), String(port));
+  } else {
+    if (opts.host === undefined || opts.port === undefined) {
+      throw new TypeError('startNcat: host and port are required unless listen is true');
+    }
+    port = opts.port;
+    args.push(opts.host, String(port));
+  }
+  const p = spawnProcess('ncat', args, { netns: opts.netns, stdin: 'pipe' });
+  if (opts.listen === true) {
+    try {
+      await p.waitFor(/Listening on/, { stream: 'stderr', timeout: opts.timeout ?? 5000 });
+    } catch (e) {
+      await p.stop('SIGKILL', 0);
+      throw e;
+    }
+  }
+  return Object.assign(p, { port });
+}
+
+/** Starts socat with the given arguments and stdin piped. */
+export function startSocat(args: string[], opts: { netns?: string } = {}): ManagedProcess {
+  return spawnProcess('socat', args, { netns: opts.netns, stdin: 'pipe' });
+}
