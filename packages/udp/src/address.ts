@@ -20,7 +20,7 @@ export function familyOf(type: SocketType): Family {
   return type === 'udp6' ? 'IPv6' : 'IPv4';
 }
 
-export function typeOf(family: Family): SocketType {
+export function socketTypeOf(family: Family): SocketType {
   return family === 'IPv6' ? 'udp6' : 'udp4';
 }
 

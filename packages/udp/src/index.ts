@@ -20,6 +20,7 @@ export {
   type ResolvedAddress,
   resolveHost,
   type SocketType,
+  socketTypeOf,
 } from './address.js';
 export {
   type BroadcastInterface,
@@ -58,6 +59,7 @@ export {
   type ReceivedMessage,
   type ReceiveMessagesOptions,
   receiveMessages,
+  type SendMessageOptions,
   type SentMessage,
   sendMessage,
 } from './fragment/messages.js';

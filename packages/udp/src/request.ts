@@ -1,4 +1,4 @@
-import { type Endpoint, formatEndpoint, resolveHost, typeOf } from './address.js';
+import { type Endpoint, formatEndpoint, resolveHost, socketTypeOf } from './address.js';
 import { TimeoutError } from './errors.js';
 import type { Payload } from './payload.js';
 import { type Datagram, UdpSocket } from './socket.js';
@@ -42,7 +42,7 @@ export async function request(target: Endpoint, payload: Payload, options: Reque
   checkInteger('port', target.port, 1, 65_535);
 
   const resolved = await resolveHost(target.host ?? 'localhost', options.socket?.type);
-  const socket = options.socket ?? new UdpSocket({ type: typeOf(resolved.family) });
+  const socket = options.socket ?? new UdpSocket({ type: socketTypeOf(resolved.family) });
   const where = formatEndpoint(resolved.address, target.port);
   let ignored = 0;
   try {

@@ -8,7 +8,7 @@ import {
   formatEndpoint,
   resolveHost,
   type SocketType,
-  typeOf,
+  socketTypeOf,
 } from './address.js';
 import {
   MessageTooLargeError,
@@ -225,7 +225,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     if (host !== undefined) {
       const resolved = await resolveHost(host, this.#type);
       address = resolved.address;
-      this.#type ??= typeOf(resolved.family);
+      this.#type ??= socketTypeOf(resolved.family);
     }
     const type = (this.#type ??= 'udp4');
     if (address !== undefined && familyOf(type) !== (isIP(address) === 6 ? 'IPv6' : 'IPv4')) {
@@ -277,7 +277,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     if (this.#closed) throw new SocketClosedError('send');
     if (!this.#binding) {
       if (this.#type === undefined && host !== undefined) {
-        this.#type = typeOf((await resolveHost(host)).family);
+        this.#type = socketTypeOf((await resolveHost(host)).family);
       }
       if (!this.#binding) this.#binding = this.#bind(0, undefined);
     }

@@ -3,6 +3,8 @@ import { FragmentError } from '../errors.js';
 import type { Payload } from '../payload.js';
 import type { UdpSocket } from '../socket.js';
 import { type FragmentOptions, fragmentMessage } from './fragmenter.js';
+import { checkSignal } from '../validate.js';
+import { delay } from '../wait.js';
 import { decodeFragmentHeader } from './header.js';
 import { Reassembler, type ReassemblerOptions, type ReassemblerStats } from './reassembler.js';
 
@@ -11,18 +13,42 @@ export interface SentMessage {
   fragments: number;
 }
 
+export interface SendMessageOptions extends FragmentOptions {
+  /**
+   * Bytes per second to send at most. UDP has no flow control: a burst larger than the
+   * receiver's socket buffer is dropped by its kernel, so pace large messages to other processes
+   * (RFC 8085 3.1). Unlimited by default.
+   */
+  rate?: number;
+  signal?: AbortSignal;
+}
+
 /**
  * Sends a message of any size (up to 65535 fragments) as fragments, awaiting each send so a
- * large message honours the socket's backpressure.
+ * large message honours the socket's backpressure, and pacing to `rate` when given.
  */
 export async function sendMessage(
   socket: UdpSocket,
   message: Payload,
   target: Endpoint,
-  options: FragmentOptions = {},
+  options: SendMessageOptions = {},
 ): Promise<SentMessage> {
-  const fragments = fragmentMessage(message, options);
-  for (const fragment of fragments) await socket.send(fragment, target);
+  const { rate, signal: rawSignal, ...fragmentOptions } = options;
+  const signal = checkSignal('signal', rawSignal);
+  if (rate !== undefined && !(rate > 0)) throw new RangeError(`rate must be > 0 bytes per second, got ${rate}`);
+  const fragments = fragmentMessage(message, fragmentOptions);
+  const started = performance.now();
+  let sent = 0;
+  for (const fragment of fragments) {
+    signal?.throwIfAborted();
+    await socket.send(fragment, target);
+    sent += fragment.length;
+    if (rate !== undefined) {
+      // Sleep only when ahead by more than the timer's granularity, so pacing stays cheap.
+      const ahead = started + (sent / rate) * 1000 - performance.now();
+      if (ahead > 2) await delay(ahead, signal);
+    }
+  }
   const first = fragments[0]!;
   return { messageId: decodeFragmentHeader(first).messageId, fragments: fragments.length };
 }

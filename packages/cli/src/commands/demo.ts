@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import {
+  broadcastInterfaces,
+  createEchoServer,
+  createReplyServer,
+  receiveMessages,
+  request,
+  sendMessage,
+  TimeoutError,
+  UdpSocket,
+} from '@netkit/udp';
+import type { Command } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Output } from '../io.js';
+
+interface Step {
+  title: string;
+  /** Returns what it showed; throws when netkit did not do what it should. */
+  run(): Promise<string>;
+}
+
+/** The UDP part of the tour: every server is started on loopback and stopped by the demo itself. */
+function udpSteps(): Step[] {
+  return [
+    {
+      title: 'UDP echo server with the seed\'s "OK..." prefix',
+      async run() {
+        await using server = await createEchoServer({ prefix: 'OK...' });
+        const reply = await request({ host: '127.0.0.1', port: server.address().port }, 'hello');
+        expect(reply.data.toString() === 'OK...hello', `echo answered ${JSON.stringify(reply.data.toString())}`);
+        return `sent "hello" to ${server.endpoint}, got "${reply.data}" in ${reply.rtt.toFixed(2)} ms`;
+      },
+    },
+    {
+      title: 'Acknowledgement server ("Got your message!")',
+      async run() {
+        await using server = await createReplyServer('Got your message!');
+        const reply = await request({ host: '127.0.0.1', port: server.address().port }, 'Hello you there!');
+        expect(reply.data.toString() === 'Got your message!', 'wrong acknowledgement');
+        return `${server.endpoint} acknowledged with "${reply.data}"`;
+      },
+    },
+    {
+      title: 'Client with a timeout and retries (exponential backoff)',
+      async run() {
+        // A bound socket that never answers: the request must give up on time, not hang.
+        await using silent = new UdpSocket();
+        const { port } = await silent.bind({ host: '127.0.0.1' });
+        const started = performance.now();
+        try {
+          await request({ host: '127.0.0.1', port }, 'anyone?', { timeout: 100, retries: 2 });
+        } catch (err) {
+          if (!(err instanceof TimeoutError)) throw err;
+          const waited = performance.now() - started;
+          return `no reply: gave up after 3 attempts (100 + 200 + 400 ms) in ${waited.toFixed(0)} ms with ${err.code}`;
+        }
+        throw new Error('a silent peer answered');
+      },
+    },
+    {
+      title: '1 MiB message over UDP: fragmented, reassembled, checked (no 1024-byte truncation)',
+      async run() {
+        await using receiver = new UdpSocket();
+        const { port } = await receiver.bind({ host: '127.0.0.1' });
+        await using sender = new UdpSocket();
+        const message = Buffer.alloc(2 ** 20);
+        for (let i = 0; i < message.length; i++) message[i] = (i * 2654435761) >>> 24;
+        const first = receiveMessages(receiver, { timeout: 2000 })[Symbol.asyncIterator]().next();
+        const sent = await sendMessage(sender, message, { host: '127.0.0.1', port });
+        const got = await first;
+        expect(!got.done && got.value.data.equals(message), 'the message arrived different or not at all');
+        return `${message.length} bytes in ${sent.fragments} datagrams, sha256 ${sha256(message).slice(0, 16)}… identical`;
+      },
+    },
+    {
+      title: 'Directed broadcast addresses (computed, nothing sent)',
+      async run() {
+        const found = broadcastInterfaces();
+        if (found.length === 0) return 'no IPv4 interface besides loopback here';
+        return found.map((i) => `${i.name} ${i.address}/${i.netmask} -> ${i.broadcast}`).join('; ');
+      },
+    },
+  ];
+}
+
+function expect(ok: boolean, why: string): asserts ok {
+  if (!ok) throw new Error(why);
+}
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+async function runSteps(steps: Step[], out: Output): Promise<number> {
+  let failed = 0;
+  for (const [i, step] of steps.entries()) {
+    try {
+      const shown = await step.run();
+      if (out.flags.json) out.json({ step: i + 1, title: step.title, ok: true, result: shown });
+      else out.line(`${out.paint(32, '✓')} ${step.title}\n    ${shown}`);
+    } catch (err) {
+      failed++;
+      const why = err instanceof Error ? err.message : String(err);
+      if (out.flags.json) out.json({ step: i + 1, title: step.title, ok: false, error: why });
+      else out.line(`${out.paint(31, '✗')} ${step.title}\n    ${why}`);
+    }
+  }
+  const summary = `${steps.length - failed} of ${steps.length} demo steps passed`;
+  if (out.flags.json) out.json({ passed: steps.length - failed, failed });
+  else out.line(`\n${summary}`);
+  return failed === 0 ? ExitCode.ok : ExitCode.error;
+}
+
+export const demo: Command = {
+  path: ['demo'],
+  summary: 'A short self-contained tour of netkit on loopback: servers started and stopped by itself.',
+  positionals: [],
+  flags: {},
+  details: 'Needs nothing else running and sends traffic only to 127.0.0.1. Exits 1 if a step fails.',
+  examples: ['netkit demo', 'netkit demo --json'],
+  async run(_args, { out }) {
+    out.line('netkit demo: UDP\n');
+    return runSteps(udpSteps(), out);
+  },
+};
