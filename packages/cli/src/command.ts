@@ -42,7 +42,10 @@ export interface Command {
 /** Flags every command takes. */
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show this help' },
-  json: { type: 'boolean', description: 'machine-readable output (one JSON object per line for streams)' },
+  json: {
+    type: 'boolean',
+    description: 'machine-readable output (one JSON object per line for streams)',
+  },
   quiet: { type: 'boolean', short: 'q', description: 'less on stderr' },
   verbose: { type: 'boolean', short: 'v', description: 'more on stderr' },
   debug: { type: 'boolean', description: 'stack traces and internal events' },
@@ -61,7 +64,12 @@ export function parse(cmd: Command, argv: string[]): Parsed {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: true,
+    }) as {
       values: Record<string, string | boolean | undefined>;
       positionals: string[];
     });
@@ -72,7 +80,10 @@ export function parse(cmd: Command, argv: string[]): Parsed {
   const max = cmd.positionals.length;
   if (positionals.length > max) {
     const extra = positionals.slice(max).join(' ');
-    throw new UsageError(`unexpected argument${positionals.length - max > 1 ? 's' : ''}: ${extra}`, 'quote a message that has spaces');
+    throw new UsageError(
+      `unexpected argument${positionals.length - max > 1 ? 's' : ''}: ${extra}`,
+      'quote a message that has spaces',
+    );
   }
   const named: Record<string, string | undefined> = {};
   cmd.positionals.forEach((spec, i) => {

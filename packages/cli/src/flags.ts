@@ -1,7 +1,12 @@
 import { UsageError } from './exit-codes.js';
 
 /** Integer flag or argument within bounds, or a usage error naming it. */
-export function intArg(name: string, value: string | boolean | undefined, min: number, max: number): number | undefined {
+export function intArg(
+  name: string,
+  value: string | boolean | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
@@ -10,13 +15,22 @@ export function intArg(name: string, value: string | boolean | undefined, min: n
   return Number(text);
 }
 
-export function requiredInt(name: string, value: string | boolean | undefined, min: number, max: number): number {
+export function requiredInt(
+  name: string,
+  value: string | boolean | undefined,
+  min: number,
+  max: number,
+): number {
   const n = intArg(name, value, min, max);
   if (n === undefined) throw new UsageError(`${name} is required`);
   return n;
 }
 
-export function portArg(name: string, value: string | boolean | undefined, allowZero = false): number {
+export function portArg(
+  name: string,
+  value: string | boolean | undefined,
+  allowZero = false,
+): number {
   return requiredInt(name, value, allowZero ? 0 : 1, 65_535);
 }
 

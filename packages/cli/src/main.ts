@@ -6,7 +6,9 @@ import { type Io, Output, processIo } from './io.js';
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     return pkg.version;
   } catch {
     return 'unknown';
@@ -34,7 +36,10 @@ function topHelp(): string {
 function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
   let best: { cmd: Command; rest: string[] } | undefined;
   for (const cmd of COMMANDS) {
-    if (cmd.path.every((part, i) => argv[i] === part) && (!best || cmd.path.length > best.cmd.path.length)) {
+    if (
+      cmd.path.every((part, i) => argv[i] === part) &&
+      (!best || cmd.path.length > best.cmd.path.length)
+    ) {
       best = { cmd, rest: argv.slice(cmd.path.length) };
     }
   }
@@ -45,13 +50,21 @@ function usageFailure(io: Io, message: string, hint: string | undefined, cmd?: C
   const lines = [`netkit: ${message}`];
   if (cmd) lines.push(`usage: ${usageLine(cmd)}`);
   if (hint) lines.push(`hint: ${hint}`);
-  lines.push(cmd ? `run 'netkit ${cmd.path.join(' ')} --help' for more` : "run 'netkit --help' for the commands");
+  lines.push(
+    cmd
+      ? `run 'netkit ${cmd.path.join(' ')} --help' for more`
+      : "run 'netkit --help' for the commands",
+  );
   io.stderr.write(`${lines.join('\n')}\n`);
   return ExitCode.usage;
 }
 
 /** Runs one netkit command line and resolves with its exit code; never throws. */
-export async function main(argv: string[], io: Io = processIo(), signal?: AbortSignal): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = processIo(),
+  signal?: AbortSignal,
+): Promise<number> {
   const debug = argv.includes('--debug');
   if (argv.length === 0) {
     io.stderr.write(topHelp());
@@ -70,10 +83,17 @@ export async function main(argv: string[], io: Io = processIo(), signal?: AbortS
     const area = COMMANDS.filter((c) => c.path[0] === argv[0]);
     if (area.length > 0) {
       const verbs = area.map((c) => c.path.slice(1).join(' ')).join(', ');
-      const what = argv[1] === undefined || argv[1].startsWith('-') ? `netkit ${argv[0]} needs a command` : `unknown command 'netkit ${argv[0]} ${argv[1]}'`;
+      const what =
+        argv[1] === undefined || argv[1].startsWith('-')
+          ? `netkit ${argv[0]} needs a command`
+          : `unknown command 'netkit ${argv[0]} ${argv[1]}'`;
       return usageFailure(io, what, `one of: ${verbs}`);
     }
-    return usageFailure(io, `unknown command '${argv[0]}'`, `one of: ${[...new Set(COMMANDS.map((c) => c.path[0]))].join(', ')}`);
+    return usageFailure(
+      io,
+      `unknown command '${argv[0]}'`,
+      `one of: ${[...new Set(COMMANDS.map((c) => c.path[0]))].join(', ')}`,
+    );
   }
   const { cmd, rest } = found;
   let out: Output | undefined;
@@ -84,7 +104,12 @@ export async function main(argv: string[], io: Io = processIo(), signal?: AbortS
       return ExitCode.ok;
     }
     const f = args.flags;
-    out = new Output(io, { json: f.json === true, quiet: f.quiet === true, verbose: f.verbose === true, debug });
+    out = new Output(io, {
+      json: f.json === true,
+      quiet: f.quiet === true,
+      verbose: f.verbose === true,
+      debug,
+    });
     const ctx: Context = { out, signal: signal ?? new AbortController().signal };
     return await cmd.run(args, ctx);
   } catch (err) {

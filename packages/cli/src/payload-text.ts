@@ -39,7 +39,10 @@ export function datagramLine(d: DatagramLike): string {
 }
 
 /** One JSON object per datagram; text when the payload is UTF-8, base64 always. */
-export function datagramJson(d: DatagramLike, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function datagramJson(
+  d: DatagramLike,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const text = asText(d.data);
   return {
     from: d.address,

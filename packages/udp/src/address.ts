@@ -33,7 +33,10 @@ export async function resolveHost(host: string, type?: SocketType): Promise<Reso
   if (literal) return { address: host, family: literal === 6 ? 'IPv6' : 'IPv4' };
   let results: { address: string; family: number }[];
   try {
-    results = await lookup(host, { all: true, family: type === 'udp6' ? 6 : type === 'udp4' ? 4 : 0 });
+    results = await lookup(host, {
+      all: true,
+      family: type === 'udp6' ? 6 : type === 'udp4' ? 4 : 0,
+    });
   } catch (err) {
     throw systemError(err, `resolving ${host}`);
   }

@@ -18,7 +18,8 @@ export interface BroadcastInterface {
 }
 
 function toInt(ip: string, what: string): number {
-  if (!isIPv4(ip)) throw new TypeError(`${what} must be an IPv4 address, got ${JSON.stringify(ip)}`);
+  if (!isIPv4(ip))
+    throw new TypeError(`${what} must be an IPv4 address, got ${JSON.stringify(ip)}`);
   return ip.split('.').reduce((n, octet) => (n << 8) | Number(octet), 0) >>> 0;
 }
 
@@ -43,7 +44,12 @@ export function broadcastInterfaces(): BroadcastInterface[] {
   for (const [name, addresses] of Object.entries(networkInterfaces())) {
     for (const a of addresses ?? []) {
       if (a.family !== 'IPv4' || a.internal || a.netmask === '255.255.255.255') continue;
-      out.push({ name, address: a.address, netmask: a.netmask, broadcast: directedBroadcastAddress(a.address, a.netmask) });
+      out.push({
+        name,
+        address: a.address,
+        netmask: a.netmask,
+        broadcast: directedBroadcastAddress(a.address, a.netmask),
+      });
     }
   }
   return out;
@@ -73,7 +79,8 @@ export interface BroadcastOptions {
 export async function sendBroadcast(payload: Payload, options: BroadcastOptions): Promise<string> {
   checkInteger('port', options.port, 1, 65_535);
   const address =
-    options.address ?? (options.interface ? interfaceBroadcastAddress(options.interface) : LIMITED_BROADCAST);
+    options.address ??
+    (options.interface ? interfaceBroadcastAddress(options.interface) : LIMITED_BROADCAST);
   const socket = options.socket ?? new UdpSocket({ type: 'udp4' });
   try {
     socket.setBroadcast(true);

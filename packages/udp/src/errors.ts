@@ -82,7 +82,12 @@ export class UdpSystemError extends UdpError {
   readonly syscall: string | undefined;
   readonly errno: number | undefined;
   readonly hint: string | undefined;
-  constructor(code: string, action: string, hint: string | undefined, cause: NodeJS.ErrnoException) {
+  constructor(
+    code: string,
+    action: string,
+    hint: string | undefined,
+    cause: NodeJS.ErrnoException,
+  ) {
     super(code, `${action}: ${code}${hint ? ` (${hint})` : ''}`, { cause });
     this.syscall = cause.syscall;
     this.errno = cause.errno;
@@ -91,17 +96,22 @@ export class UdpSystemError extends UdpError {
 }
 
 const HINTS: Record<string, string> = {
-  EADDRINUSE: 'another socket is bound to that address; pick another port, or set reuseAddr on every socket sharing it',
+  EADDRINUSE:
+    'another socket is bound to that address; pick another port, or set reuseAddr on every socket sharing it',
   EADDRNOTAVAIL: 'that address is not assigned to any interface of this host',
-  EACCES: 'ports below 1024 need root or CAP_NET_BIND_SERVICE; sending to a broadcast address needs broadcast: true',
+  EACCES:
+    'ports below 1024 need root or CAP_NET_BIND_SERVICE; sending to a broadcast address needs broadcast: true',
   EPERM: 'the operation needs more privileges (root or the right capability)',
   ENETUNREACH: 'no route to that network; check the address and the routing table',
   EHOSTUNREACH: 'no route to that host',
   ECONNREFUSED: 'nothing is listening on that port',
-  EMSGSIZE: 'the datagram is larger than the path allows; send less, or use sendMessage() to fragment',
+  EMSGSIZE:
+    'the datagram is larger than the path allows; send less, or use sendMessage() to fragment',
   ENOTFOUND: 'the host name could not be resolved; check its spelling or use an IP address',
-  EAI_AGAIN: 'the host name could not be resolved right now; check the resolver or use an IP address',
-  EAFNOSUPPORT: 'the address family does not match the socket (IPv4 vs IPv6); pick type udp6 for IPv6',
+  EAI_AGAIN:
+    'the host name could not be resolved right now; check the resolver or use an IP address',
+  EAFNOSUPPORT:
+    'the address family does not match the socket (IPv4 vs IPv6); pick type udp6 for IPv6',
   EINVAL: 'an argument was rejected by the kernel; check the address and the socket state',
   ENODEV: 'no such network interface',
   ENOBUFS: 'the kernel ran out of buffer space; slow down or raise the send buffer size',

@@ -27,6 +27,9 @@ export function createEchoServer(options: EchoServerOptions = {}): Promise<UdpSe
 }
 
 /** A server answering every datagram with `reply`, bound and serving. */
-export function createReplyServer(reply: Payload, options: UdpServerOptions = {}): Promise<UdpServer> {
+export function createReplyServer(
+  reply: Payload,
+  options: UdpServerOptions = {},
+): Promise<UdpServer> {
   return createServer(fixedReplyHandler(reply), options);
 }

@@ -32,7 +32,11 @@ export interface Reply extends Datagram {
  * that address and port. Retransmits with exponential backoff; always settles: with the reply,
  * ERR_NETKIT_TIMEOUT after the last attempt, ERR_NETKIT_ABORTED, or the socket's error.
  */
-export async function request(target: Endpoint, payload: Payload, options: RequestOptions = {}): Promise<Reply> {
+export async function request(
+  target: Endpoint,
+  payload: Payload,
+  options: RequestOptions = {},
+): Promise<Reply> {
   const timeout = checkTimeout('timeout', options.timeout ?? 1000);
   const retries = checkInteger('retries', options.retries ?? 2, 0, 100);
   const backoff = options.backoff ?? 2;
@@ -51,7 +55,14 @@ export async function request(target: Endpoint, payload: Payload, options: Reque
       const sentAt = performance.now();
       await socket.send(payload, { host: resolved.address, port: target.port });
       const deadline = sentAt + wait;
-      const reply = await waitForReplyFrom(socket, resolved.address, target.port, deadline, signal, () => ignored++);
+      const reply = await waitForReplyFrom(
+        socket,
+        resolved.address,
+        target.port,
+        deadline,
+        signal,
+        () => ignored++,
+      );
       if (reply) return { ...reply, attempts: attempt, rtt: performance.now() - sentAt, ignored };
       if (attempt > retries) {
         throw new TimeoutError(

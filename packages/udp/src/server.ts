@@ -5,6 +5,7 @@ import { type Datagram, UdpSocket, type UdpSocketOptions } from './socket.js';
 import { checkInteger, checkTimeout } from './validate.js';
 
 /** What a handler returns: a reply to send back to the sender, or nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers written as statements return void, meaning no reply
 export type HandlerResult = Payload | null | undefined | void;
 
 export interface HandlerContext {
@@ -15,7 +16,10 @@ export interface HandlerContext {
 }
 
 /** Called once per datagram; the value it returns (or resolves to) is sent back to the sender. */
-export type UdpHandler = (datagram: Datagram, context: HandlerContext) => HandlerResult | Promise<HandlerResult>;
+export type UdpHandler = (
+  datagram: Datagram,
+  context: HandlerContext,
+) => HandlerResult | Promise<HandlerResult>;
 
 export interface UdpServerOptions extends Omit<UdpSocketOptions, 'signal'> {
   /** Address to bind (default '127.0.0.1'; use '0.0.0.0' or '::' for every interface). */
@@ -106,15 +110,18 @@ export class UdpServer implements AsyncDisposable {
     try {
       result = this.#handler(datagram, { socket: this.socket, signal: this.#abort.signal });
     } catch (err) {
-      return this.#failed(err, datagram);
+      this.#failed(err, datagram);
+      return;
     }
     // Synchronous handlers (echo, fixed reply) answer without a promise per datagram.
     if (isPromise(result)) {
       this.#running++;
-      result.then(
-        (reply) => this.#reply(reply, datagram),
-        (err) => this.#failed(err, datagram),
-      ).finally(() => this.#handlerDone());
+      result
+        .then(
+          (reply) => this.#reply(reply, datagram),
+          (err) => this.#failed(err, datagram),
+        )
+        .finally(() => this.#handlerDone());
     } else {
       this.#reply(result, datagram);
     }
@@ -174,7 +181,10 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 /** Creates a server, binds it (default 127.0.0.1, a free port) and starts serving. */
-export async function createServer(handler: UdpHandler, options: UdpServerOptions = {}): Promise<UdpServer> {
+export async function createServer(
+  handler: UdpHandler,
+  options: UdpServerOptions = {},
+): Promise<UdpServer> {
   const server = new UdpServer(handler, options);
   await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return server;

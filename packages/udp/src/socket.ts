@@ -147,10 +147,25 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     if (options.reusePort && !supportsReusePort) throw new ReusePortUnsupportedError();
     this.#options = options;
     this.#type = options.type;
-    this.#maxDatagramSize = checkInteger('maxDatagramSize', options.maxDatagramSize ?? 65_535, 1, 65_535);
-    this.#receiveQueueLimit = checkInteger('receiveQueue', options.receiveQueue ?? 4096, 0, 2 ** 24);
+    this.#maxDatagramSize = checkInteger(
+      'maxDatagramSize',
+      options.maxDatagramSize ?? 65_535,
+      1,
+      65_535,
+    );
+    this.#receiveQueueLimit = checkInteger(
+      'receiveQueue',
+      options.receiveQueue ?? 4096,
+      0,
+      2 ** 24,
+    );
     this.#maxInFlight = checkInteger('maxInFlight', options.maxInFlight ?? 64, 1, 65_536);
-    this.#maxQueuedSends = checkInteger('maxQueuedSends', options.maxQueuedSends ?? 4096, 0, 2 ** 24);
+    this.#maxQueuedSends = checkInteger(
+      'maxQueuedSends',
+      options.maxQueuedSends ?? 4096,
+      0,
+      2 ** 24,
+    );
     for (const name of ['recvBufferSize', 'sendBufferSize'] as const) {
       if (options[name] !== undefined) checkInteger(name, options[name], 1, 2 ** 31 - 1);
     }
@@ -212,7 +227,10 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     if (this.#closed) return Promise.reject(new SocketClosedError('bind'));
     if (this.#binding) {
       return Promise.reject(
-        new UdpError('ERR_UDP_ALREADY_BOUND', 'bind: the socket is already bound (bind once, before sending)'),
+        new UdpError(
+          'ERR_UDP_ALREADY_BOUND',
+          'bind: the socket is already bound (bind once, before sending)',
+        ),
       );
     }
     const port = checkInteger('port', opts.port ?? 0, 0, 65_535);
@@ -227,7 +245,8 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
       address = resolved.address;
       this.#type ??= socketTypeOf(resolved.family);
     }
-    const type = (this.#type ??= 'udp4');
+    this.#type ??= 'udp4';
+    const type = this.#type;
     if (address !== undefined && familyOf(type) !== (isIP(address) === 6 ? 'IPv6' : 'IPv4')) {
       throw systemError({ code: 'EAFNOSUPPORT' }, `binding ${type} socket to ${address}`);
     }
@@ -422,14 +441,11 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
       size: rinfo.size,
       truncated,
     };
-    if (this.#listener) return this.#listener(datagram);
-    const waiter = this.#waiters.shift();
-    if (waiter) return waiter.resolve(datagram);
-    if (this.#queue.length >= this.#receiveQueueLimit) {
-      this.#stats.dropped++;
-      return;
-    }
-    this.#queue.push(datagram);
+    const waiter = this.#listener ? undefined : this.#waiters.shift();
+    if (this.#listener) this.#listener(datagram);
+    else if (waiter) waiter.resolve(datagram);
+    else if (this.#queue.length < this.#receiveQueueLimit) this.#queue.push(datagram);
+    else this.#stats.dropped++;
   }
 
   #onError(err: Error): void {
@@ -504,7 +520,9 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   /** Kernel buffer sizes once bound (Linux reports twice the size asked for). */
   bufferSizes(): { recv: number; send: number } | undefined {
     const s = this.#socket;
-    return s && this.#bound ? { recv: s.getRecvBufferSize(), send: s.getSendBufferSize() } : undefined;
+    return s && this.#bound
+      ? { recv: s.getRecvBufferSize(), send: s.getSendBufferSize() }
+      : undefined;
   }
 
   setMulticastTTL(ttl: number): void {
@@ -513,22 +531,30 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   }
 
   setMulticastLoopback(on: boolean): void {
-    this.#apply(`setting multicast loopback ${on ? 'on' : 'off'}`, (s) => s.setMulticastLoopback(on));
+    this.#apply(`setting multicast loopback ${on ? 'on' : 'off'}`, (s) =>
+      s.setMulticastLoopback(on),
+    );
   }
 
   /** The outgoing interface for multicast: an IPv4 address, or '::%eth0' style for IPv6. */
   setMulticastInterface(iface: string): void {
-    this.#apply(`setting the multicast interface to ${iface}`, (s) => s.setMulticastInterface(iface));
+    this.#apply(`setting the multicast interface to ${iface}`, (s) =>
+      s.setMulticastInterface(iface),
+    );
   }
 
   addMembership(group: string, iface?: string): void {
     checkGroup(group);
-    this.#apply(`joining ${group}${iface ? ` on ${iface}` : ''}`, (s) => s.addMembership(group, iface));
+    this.#apply(`joining ${group}${iface ? ` on ${iface}` : ''}`, (s) =>
+      s.addMembership(group, iface),
+    );
   }
 
   dropMembership(group: string, iface?: string): void {
     checkGroup(group);
-    this.#apply(`leaving ${group}${iface ? ` on ${iface}` : ''}`, (s) => s.dropMembership(group, iface));
+    this.#apply(`leaving ${group}${iface ? ` on ${iface}` : ''}`, (s) =>
+      s.dropMembership(group, iface),
+    );
   }
 
   addSourceSpecificMembership(source: string, group: string, iface?: string): void {
@@ -604,7 +630,8 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
 }
 
 function checkGroup(group: string): void {
-  if (!isIP(group)) throw new TypeError(`group must be an IP address, got ${JSON.stringify(group)}`);
+  if (!isIP(group))
+    throw new TypeError(`group must be an IP address, got ${JSON.stringify(group)}`);
 }
 
 /** Creates a UDP socket; bind it, or just send (which binds to a free port). */

@@ -42,7 +42,10 @@ export function waitFor<T>(
       return;
     }
     if (timeout !== undefined && Number.isFinite(timeout)) {
-      timer = setTimeout(() => done(new TimeoutError(`${what}: timed out after ${timeout} ms`)), timeout);
+      timer = setTimeout(
+        () => done(new TimeoutError(`${what}: timed out after ${timeout} ms`)),
+        timeout,
+      );
     }
     signal?.addEventListener('abort', onAbort, { once: true });
   });

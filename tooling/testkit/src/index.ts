@@ -29,6 +29,7 @@ export {
   type NamespaceRef,
   removeNftDropRule,
 } from './nft.js';
+export { type Installed, packAndInstall, type ReadmeExample, readmeExample } from './pack.js';
 export { freePort, type NcatOptions, type NcatProcess, startNcat, startSocat } from './peers.js';
 export {
   canCreateNetns,

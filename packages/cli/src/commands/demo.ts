@@ -27,7 +27,10 @@ function udpSteps(): Step[] {
       async run() {
         await using server = await createEchoServer({ prefix: 'OK...' });
         const reply = await request({ host: '127.0.0.1', port: server.address().port }, 'hello');
-        expect(reply.data.toString() === 'OK...hello', `echo answered ${JSON.stringify(reply.data.toString())}`);
+        expect(
+          reply.data.toString() === 'OK...hello',
+          `echo answered ${JSON.stringify(reply.data.toString())}`,
+        );
         return `sent "hello" to ${server.endpoint}, got "${reply.data}" in ${reply.rtt.toFixed(2)} ms`;
       },
     },
@@ -35,7 +38,10 @@ function udpSteps(): Step[] {
       title: 'Acknowledgement server ("Got your message!")',
       async run() {
         await using server = await createReplyServer('Got your message!');
-        const reply = await request({ host: '127.0.0.1', port: server.address().port }, 'Hello you there!');
+        const reply = await request(
+          { host: '127.0.0.1', port: server.address().port },
+          'Hello you there!',
+        );
         expect(reply.data.toString() === 'Got your message!', 'wrong acknowledgement');
         return `${server.endpoint} acknowledged with "${reply.data}"`;
       },
@@ -68,7 +74,10 @@ function udpSteps(): Step[] {
         const first = receiveMessages(receiver, { timeout: 2000 })[Symbol.asyncIterator]().next();
         const sent = await sendMessage(sender, message, { host: '127.0.0.1', port });
         const got = await first;
-        expect(!got.done && got.value.data.equals(message), 'the message arrived different or not at all');
+        expect(
+          !got.done && got.value.data.equals(message),
+          'the message arrived different or not at all',
+        );
         return `${message.length} bytes in ${sent.fragments} datagrams, sha256 ${sha256(message).slice(0, 16)}… identical`;
       },
     },
@@ -113,10 +122,12 @@ async function runSteps(steps: Step[], out: Output): Promise<number> {
 
 export const demo: Command = {
   path: ['demo'],
-  summary: 'A short self-contained tour of netkit on loopback: servers started and stopped by itself.',
+  summary:
+    'A short self-contained tour of netkit on loopback: servers started and stopped by itself.',
   positionals: [],
   flags: {},
-  details: 'Needs nothing else running and sends traffic only to 127.0.0.1. Exits 1 if a step fails.',
+  details:
+    'Needs nothing else running and sends traffic only to 127.0.0.1. Exits 1 if a step fails.',
   examples: ['netkit demo', 'netkit demo --json'],
   async run(_args, { out }) {
     out.line('netkit demo: UDP\n');

@@ -13,10 +13,19 @@ export const udpChat: Command = {
     { name: 'PORT', required: true, description: 'server port' },
   ],
   flags: {
-    timeout: { type: 'string', value: 'MS', description: 'how long to wait for each reply (default 1000)' },
-    retries: { type: 'string', value: 'N', description: 'send a line again this often when no reply comes (default 0)' },
+    timeout: {
+      type: 'string',
+      value: 'MS',
+      description: 'how long to wait for each reply (default 1000)',
+    },
+    retries: {
+      type: 'string',
+      value: 'N',
+      description: 'send a line again this often when no reply comes (default 0)',
+    },
   },
-  details: 'One socket for the whole session, so the server sees one client. A line without a reply\nprints a timeout note on stderr and the chat goes on; end with Ctrl-D.',
+  details:
+    'One socket for the whole session, so the server sees one client. A line without a reply\nprints a timeout note on stderr and the chat goes on; end with Ctrl-D.',
   examples: ['netkit udp chat localhost 8888'],
   async run({ positionals, flags }, { out, signal }) {
     const port = portArg('PORT', positionals.PORT);
@@ -25,16 +34,26 @@ export const udpChat: Command = {
     const target = await resolveHost(positionals.HOST!);
     const socket = new UdpSocket({ type: socketTypeOf(target.family), signal });
     const interactive = Boolean(out.io.stdin.isTTY);
-    const lines = createInterface({ input: out.io.stdin, ...(interactive && { output: out.io.stdout, prompt: 'message: ' }), terminal: interactive });
+    const lines = createInterface({
+      input: out.io.stdin,
+      ...(interactive && { output: out.io.stdout, prompt: 'message: ' }),
+      terminal: interactive,
+    });
     let timeouts = 0;
     try {
       if (interactive) lines.prompt();
       for await (const line of lines) {
         if (signal.aborted) break;
         try {
-          const reply = await request({ host: target.address, port }, line, { timeout, retries, socket, signal });
+          const reply = await request({ host: target.address, port }, line, {
+            timeout,
+            retries,
+            socket,
+            signal,
+          });
           if (out.flags.json) out.json(datagramJson(reply, { rtt: reply.rtt }));
-          else out.line(interactive ? `reply: ${showPayload(reply.data)}` : showPayload(reply.data));
+          else
+            out.line(interactive ? `reply: ${showPayload(reply.data)}` : showPayload(reply.data));
         } catch (err) {
           if (!(err instanceof TimeoutError)) throw err;
           timeouts++;

@@ -6,16 +6,45 @@ import { datagramJson, datagramLine } from '../payload-text.js';
 
 export const udpListen: Command = {
   path: ['udp', 'listen'],
-  summary: 'Print every datagram that arrives, with its sender (the seeds\' UDP servers).',
+  summary: "Print every datagram that arrives, with its sender (the seeds' UDP servers).",
   positionals: [],
   flags: {
-    host: { type: 'string', value: 'H', description: "address to bind (default localhost; '0.0.0.0' or '::' for all interfaces)" },
-    port: { type: 'string', value: 'P', description: 'port to bind (required; 0 picks a free one)' },
-    count: { type: 'string', short: 'c', value: 'N', description: 'exit after N datagrams (or messages)' },
-    'max-size': { type: 'string', value: 'BYTES', description: 'largest datagram printed whole (default 65535); longer ones are marked truncated' },
-    reassemble: { type: 'boolean', description: 'datagrams are netkit fragments (udp send --fragment): print whole messages' },
-    'recv-buffer': { type: 'string', value: 'BYTES', description: 'socket receive buffer to ask for (default: the kernel\'s; 4194304 with --reassemble)' },
-    'reuse-addr': { type: 'boolean', description: 'share the port with other sockets (SO_REUSEADDR)' },
+    host: {
+      type: 'string',
+      value: 'H',
+      description: "address to bind (default localhost; '0.0.0.0' or '::' for all interfaces)",
+    },
+    port: {
+      type: 'string',
+      value: 'P',
+      description: 'port to bind (required; 0 picks a free one)',
+    },
+    count: {
+      type: 'string',
+      short: 'c',
+      value: 'N',
+      description: 'exit after N datagrams (or messages)',
+    },
+    'max-size': {
+      type: 'string',
+      value: 'BYTES',
+      description:
+        'largest datagram printed whole (default 65535); longer ones are marked truncated',
+    },
+    reassemble: {
+      type: 'boolean',
+      description: 'datagrams are netkit fragments (udp send --fragment): print whole messages',
+    },
+    'recv-buffer': {
+      type: 'string',
+      value: 'BYTES',
+      description:
+        "socket receive buffer to ask for (default: the kernel's; 4194304 with --reassemble)",
+    },
+    'reuse-addr': {
+      type: 'boolean',
+      description: 'share the port with other sockets (SO_REUSEADDR)',
+    },
   },
   details:
     'Each datagram prints as "ADDRESS:PORT: TEXT" (binary payloads as a hex marker); with --json\n' +
@@ -32,7 +61,9 @@ export const udpListen: Command = {
     const maxDatagramSize = intArg('--max-size', flags['max-size'], 1, 65_535);
     const reassemble = flag(flags.reassemble);
     // Fragments come in bursts: a larger buffer (the kernel caps it at net.core.rmem_max) drops fewer.
-    const recvBufferSize = intArg('--recv-buffer', flags['recv-buffer'], 1, 2 ** 31 - 1) ?? (reassemble ? 4 * 2 ** 20 : undefined);
+    const recvBufferSize =
+      intArg('--recv-buffer', flags['recv-buffer'], 1, 2 ** 31 - 1) ??
+      (reassemble ? 4 * 2 ** 20 : undefined);
     const socket = new UdpSocket({
       ...(recvBufferSize !== undefined && { recvBufferSize }),
       reuseAddr: flag(flags['reuse-addr']),
@@ -46,7 +77,10 @@ export const udpListen: Command = {
     try {
       if (reassemble) {
         const messages = receiveMessages(socket, {
-          onLost: (l) => out.info(`netkit: message ${l.messageId} from ${l.source} lost (${l.reason}, ${l.received} of ${l.count} fragments)`),
+          onLost: (l) =>
+            out.info(
+              `netkit: message ${l.messageId} from ${l.source} lost (${l.reason}, ${l.received} of ${l.count} fragments)`,
+            ),
         });
         for await (const m of messages) {
           if (out.flags.json) out.json(datagramJson(m, { messageId: m.messageId }));
@@ -57,7 +91,10 @@ export const udpListen: Command = {
         for await (const d of socket) {
           if (out.flags.json) out.json(datagramJson(d));
           else out.line(datagramLine(d));
-          if (d.truncated) out.info(`netkit: datagram from ${formatEndpoint(d.address, d.port)} truncated to ${d.data.length} of ${d.size} bytes (raise --max-size)`);
+          if (d.truncated)
+            out.info(
+              `netkit: datagram from ${formatEndpoint(d.address, d.port)} truncated to ${d.data.length} of ${d.size} bytes (raise --max-size)`,
+            );
           if (count !== undefined && ++seen >= count) break;
         }
       }

@@ -18,12 +18,24 @@ export interface FragmentOptions {
 /** Splits a message into datagrams of at most maxDatagramSize bytes, each with a fragment header. */
 export function fragmentMessage(message: Payload, options: FragmentOptions = {}): Buffer[] {
   const data = toBuffer(message, 'message');
-  const size = checkInteger('maxDatagramSize', options.maxDatagramSize ?? DEFAULT_FRAGMENT_DATAGRAM_SIZE, FRAGMENT_HEADER_SIZE + 1, MAX_UDP_PAYLOAD_IPV4);
-  const messageId = checkInteger('messageId', options.messageId ?? randomInt(0, 2 ** 32 - 1), 0, 2 ** 32 - 1);
+  const size = checkInteger(
+    'maxDatagramSize',
+    options.maxDatagramSize ?? DEFAULT_FRAGMENT_DATAGRAM_SIZE,
+    FRAGMENT_HEADER_SIZE + 1,
+    MAX_UDP_PAYLOAD_IPV4,
+  );
+  const messageId = checkInteger(
+    'messageId',
+    options.messageId ?? randomInt(0, 2 ** 32 - 1),
+    0,
+    2 ** 32 - 1,
+  );
   const chunk = size - FRAGMENT_HEADER_SIZE;
   const count = Math.max(1, Math.ceil(data.length / chunk));
   if (count > 0xffff || data.length > 0xffffffff) {
-    throw new RangeError(`message of ${data.length} bytes needs ${count} fragments; at most 65535 fit (raise maxDatagramSize)`);
+    throw new RangeError(
+      `message of ${data.length} bytes needs ${count} fragments; at most 65535 fit (raise maxDatagramSize)`,
+    );
   }
   const crc = crc32(data);
   const out: Buffer[] = [];

@@ -40,12 +40,16 @@ export function encodeFragmentHeader(h: FragmentHeader, target: Uint8Array, at =
 /** Reads and checks a fragment's header; throws FragmentError (ERR_UDP_FRAGMENT_MALFORMED). */
 export function decodeFragmentHeader(datagram: Uint8Array): FragmentHeader {
   if (datagram.length < FRAGMENT_HEADER_SIZE) {
-    throw new FragmentError(`fragment of ${datagram.length} bytes is shorter than its ${FRAGMENT_HEADER_SIZE}-byte header`);
+    throw new FragmentError(
+      `fragment of ${datagram.length} bytes is shorter than its ${FRAGMENT_HEADER_SIZE}-byte header`,
+    );
   }
   const view = new DataView(datagram.buffer, datagram.byteOffset, FRAGMENT_HEADER_SIZE);
-  if (view.getUint16(0) !== FRAGMENT_MAGIC) throw new FragmentError('not a netkit fragment (bad magic)');
+  if (view.getUint16(0) !== FRAGMENT_MAGIC)
+    throw new FragmentError('not a netkit fragment (bad magic)');
   const version = view.getUint8(2);
-  if (version !== FRAGMENT_VERSION) throw new FragmentError(`unsupported fragment version ${version}`);
+  if (version !== FRAGMENT_VERSION)
+    throw new FragmentError(`unsupported fragment version ${version}`);
   if (view.getUint8(3) !== 0) throw new FragmentError('reserved fragment flags are set');
   const header: FragmentHeader = {
     messageId: view.getUint32(4),
@@ -58,12 +62,17 @@ export function decodeFragmentHeader(datagram: Uint8Array): FragmentHeader {
   const size = datagram.length - FRAGMENT_HEADER_SIZE;
   if (header.count === 0) throw new FragmentError('fragment count is 0');
   if (header.index >= header.count) {
-    throw new FragmentError(`fragment index ${header.index} is not below its count ${header.count}`);
+    throw new FragmentError(
+      `fragment index ${header.index} is not below its count ${header.count}`,
+    );
   }
   if (header.offset + size > header.length) {
-    throw new FragmentError(`fragment bytes ${header.offset}..${header.offset + size} run past the message length ${header.length}`);
+    throw new FragmentError(
+      `fragment bytes ${header.offset}..${header.offset + size} run past the message length ${header.length}`,
+    );
   }
-  if (size === 0 && header.length !== 0) throw new FragmentError('empty fragment of a non-empty message');
+  if (size === 0 && header.length !== 0)
+    throw new FragmentError('empty fragment of a non-empty message');
   if (header.count > Math.max(1, header.length)) {
     throw new FragmentError(`${header.count} fragments cannot carry ${header.length} bytes`);
   }

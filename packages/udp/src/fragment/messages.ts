@@ -2,9 +2,9 @@ import { type Endpoint, formatEndpoint } from '../address.js';
 import { FragmentError } from '../errors.js';
 import type { Payload } from '../payload.js';
 import type { UdpSocket } from '../socket.js';
-import { type FragmentOptions, fragmentMessage } from './fragmenter.js';
 import { checkSignal } from '../validate.js';
 import { delay } from '../wait.js';
+import { type FragmentOptions, fragmentMessage } from './fragmenter.js';
 import { decodeFragmentHeader } from './header.js';
 import { Reassembler, type ReassemblerOptions, type ReassemblerStats } from './reassembler.js';
 
@@ -35,7 +35,8 @@ export async function sendMessage(
 ): Promise<SentMessage> {
   const { rate, signal: rawSignal, ...fragmentOptions } = options;
   const signal = checkSignal('signal', rawSignal);
-  if (rate !== undefined && !(rate > 0)) throw new RangeError(`rate must be > 0 bytes per second, got ${rate}`);
+  if (rate !== undefined && !(rate > 0))
+    throw new RangeError(`rate must be > 0 bytes per second, got ${rate}`);
   const fragments = fragmentMessage(message, fragmentOptions);
   const started = performance.now();
   let sent = 0;
@@ -84,7 +85,12 @@ export async function* receiveMessages(
         throw err;
       }
       if (message) {
-        yield { data: message.data, address: datagram.address, port: datagram.port, messageId: message.messageId };
+        yield {
+          data: message.data,
+          address: datagram.address,
+          port: datagram.port,
+          messageId: message.messageId,
+        };
       }
     }
   } finally {

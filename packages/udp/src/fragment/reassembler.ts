@@ -91,12 +91,29 @@ export class Reassembler {
 
   constructor(options: ReassemblerOptions = {}) {
     this.#timeout = checkTimeout('timeout', options.timeout ?? 5000);
-    this.#maxBufferedBytes = checkInteger('maxBufferedBytes', options.maxBufferedBytes ?? 64 * 2 ** 20, 1, 2 ** 40);
-    this.#maxMessageSize = checkInteger('maxMessageSize', options.maxMessageSize ?? 16 * 2 ** 20, 0, 2 ** 32 - 1);
+    this.#maxBufferedBytes = checkInteger(
+      'maxBufferedBytes',
+      options.maxBufferedBytes ?? 64 * 2 ** 20,
+      1,
+      2 ** 40,
+    );
+    this.#maxMessageSize = checkInteger(
+      'maxMessageSize',
+      options.maxMessageSize ?? 16 * 2 ** 20,
+      0,
+      2 ** 32 - 1,
+    );
     if (this.#maxMessageSize > this.#maxBufferedBytes) {
-      throw new RangeError(`maxMessageSize (${this.#maxMessageSize}) must not exceed maxBufferedBytes (${this.#maxBufferedBytes})`);
+      throw new RangeError(
+        `maxMessageSize (${this.#maxMessageSize}) must not exceed maxBufferedBytes (${this.#maxBufferedBytes})`,
+      );
     }
-    this.#maxPending = checkInteger('maxPendingMessages', options.maxPendingMessages ?? 1024, 1, 2 ** 24);
+    this.#maxPending = checkInteger(
+      'maxPendingMessages',
+      options.maxPendingMessages ?? 1024,
+      1,
+      2 ** 24,
+    );
     this.#onLost = options.onLost;
   }
 
@@ -123,7 +140,11 @@ export class Reassembler {
       this.#stats.duplicates++;
       return undefined;
     }
-    const body = Buffer.from(datagram.buffer, datagram.byteOffset + FRAGMENT_HEADER_SIZE, datagram.length - FRAGMENT_HEADER_SIZE);
+    const body = Buffer.from(
+      datagram.buffer,
+      datagram.byteOffset + FRAGMENT_HEADER_SIZE,
+      datagram.length - FRAGMENT_HEADER_SIZE,
+    );
     if (header.length > this.#maxMessageSize) {
       this.#lose({ key, source, header, parts: new Map(), bytes: 0, deadline: 0 }, 'too-large');
       return undefined;
@@ -142,7 +163,8 @@ export class Reassembler {
     }
     const seen = entry.parts.get(header.index);
     if (seen) {
-      if (seen.offset !== header.offset || seen.data.length !== body.length) this.#lose(entry, 'corrupt');
+      if (seen.offset !== header.offset || seen.data.length !== body.length)
+        this.#lose(entry, 'corrupt');
       else this.#stats.duplicates++;
       return undefined;
     }
@@ -156,7 +178,8 @@ export class Reassembler {
     entry.parts.set(header.index, { offset: header.offset, data: Buffer.from(body) });
     entry.bytes += cost;
     this.#buffered += cost;
-    if (this.#buffered > this.#stats.peakBufferedBytes) this.#stats.peakBufferedBytes = this.#buffered;
+    if (this.#buffered > this.#stats.peakBufferedBytes)
+      this.#stats.peakBufferedBytes = this.#buffered;
     if (entry.parts.size < header.count) return undefined;
     this.#forget(entry);
     return this.#complete(key, source, header, [...entry.parts.values()]);
@@ -177,7 +200,10 @@ export class Reassembler {
       at += part.data.length;
     }
     if (at !== header.length || crc32(data) !== header.crc) {
-      this.#lose({ key, source, header, parts: new Map(parts.map((p, i) => [i, p])), bytes: 0, deadline: 0 }, 'corrupt');
+      this.#lose(
+        { key, source, header, parts: new Map(parts.map((p, i) => [i, p])), bytes: 0, deadline: 0 },
+        'corrupt',
+      );
       return undefined;
     }
     this.#remember(key);
@@ -190,7 +216,14 @@ export class Reassembler {
     this.#remember(entry.key);
     this.#stats.lost++;
     const { messageId, count, length } = entry.header;
-    this.#onLost?.({ messageId, source: entry.source, reason, received: entry.parts.size, count, length });
+    this.#onLost?.({
+      messageId,
+      source: entry.source,
+      reason,
+      received: entry.parts.size,
+      count,
+      length,
+    });
   }
 
   #forget(entry: Pending): void {
@@ -248,4 +281,3 @@ export class Reassembler {
 function sameMessage(a: FragmentHeader, b: FragmentHeader): boolean {
   return a.count === b.count && a.length === b.length && a.crc === b.crc;
 }
-

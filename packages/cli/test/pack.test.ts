@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Installed, packAndInstall, readmeExample, run } from '@netkit/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('..', import.meta.url));
+const udp = fileURLToPath(new URL('../../udp', import.meta.url));
+
+describe('published package', () => {
+  let installed: Installed;
+  beforeAll(async () => {
+    // @netkit/udp is not on a registry here: install its tarball alongside.
+    installed = await packAndInstall([udp, cli]);
+  }, 240_000);
+  afterAll(() => installed?.cleanup());
+
+  it('installs with npm and its netkit binary runs the demo', async () => {
+    const result = await run(join(installed.dir, 'node_modules/.bin/netkit'), ['demo'], {
+      cwd: installed.dir,
+      timeout: 30_000,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/5 of 5 demo steps passed/);
+  });
+
+  it('runs the README example', async () => {
+    const example = await readmeExample(join(cli, 'README.md'));
+    const result = await run(process.execPath, ['--input-type=module', '-e', example.code], {
+      cwd: installed.dir,
+      timeout: 20_000,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Send a datagram/);
+    expect(result.stdout).toMatch(/exit 0\n$/);
+  });
+});
