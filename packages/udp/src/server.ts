@@ -73,7 +73,8 @@ export class UdpServer implements AsyncDisposable {
     this.#maxConcurrent = checkInteger('maxConcurrent', maxConcurrent ?? 1024, 1, 2 ** 24);
     this.#onError = onError;
     this.socket = new UdpSocket(socketOptions);
-    signal?.addEventListener('abort', () => void this.close(), { once: true });
+    if (signal?.aborted) void this.close();
+    else signal?.addEventListener('abort', () => void this.close(), { once: true });
   }
 
   /** Binds and starts serving. */

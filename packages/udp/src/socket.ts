@@ -131,6 +131,8 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   #inFlight = 0;
   #sendWaiters = new Fifo<() => void>();
   #sendsThisTurn = 0;
+  /** Fails each send() still waiting for node:dgram's callback (used when the socket closes). */
+  readonly #unsettledSends = new Set<(err: Error) => void>();
   #stats: UdpSocketStats = {
     received: 0,
     sent: 0,
@@ -343,7 +345,10 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
       this.#takeSlot();
     }
     return new Promise<number>((resolve, reject) => {
+      const fail = (err: Error) => done(err, 0);
+      this.#unsettledSends.add(fail);
       const done = (err: Error | null, bytes: number) => {
+        if (!this.#unsettledSends.delete(fail)) return;
         this.#releaseSlot();
         if (err) {
           this.#stats.sendErrors++;
@@ -397,6 +402,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
 
   #newTurn(): void {
     this.#sendsThisTurn = 0;
+    if (this.#closed) return; // close() rejects the waiters
     while (this.#sendWaiters.length > 0 && this.#inFlight < this.#maxInFlight) {
       if (this.#sendsThisTurn >= SENDS_PER_TURN) break;
       this.#takeSlot();
@@ -418,7 +424,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
 
   #releaseSlot(): void {
     this.#inFlight--;
-    if (this.#sendWaiters.length > 0 && this.#sendsThisTurn < SENDS_PER_TURN) {
+    if (!this.#closed && this.#sendWaiters.length > 0 && this.#sendsThisTurn < SENDS_PER_TURN) {
       this.#takeSlot();
       this.#sendWaiters.shift()?.();
     }
@@ -601,11 +607,17 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#closed = true;
-    for (const waiter of this.#waiters.drain()) waiter.reject(new SocketClosedError('receive'));
-    for (const waiter of this.#sendWaiters.drain()) waiter();
     this.#closing = (async () => {
       if (this.#binding) await this.#binding.catch(() => undefined);
+      // node:dgram hands a datagram to the kernel a tick after send() (after its address lookup)
+      // and drops it silently if the socket closed meanwhile: let the sends already made go out.
+      if (this.#socket) await new Promise((resolve) => setImmediate(resolve));
       await this.#closeSocket();
+      // Settled last, right before close() resolves, so a caller who awaits close() and then
+      // the pending call observes the rejection in time (no unhandled-rejection warning).
+      for (const waiter of this.#waiters.drain()) waiter.reject(new SocketClosedError('receive'));
+      for (const waiter of this.#sendWaiters.drain()) waiter();
+      for (const fail of [...this.#unsettledSends]) fail(new SocketClosedError('send'));
     })();
     return this.#closing;
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,18 +11,21 @@ export interface Installed {
 }
 
 /**
- * Packs each package as it would be published (`pnpm pack`, which runs prepack and rewrites
- * workspace: ranges) and installs the tarballs with npm into a fresh temporary folder, as a user
- * would. Sibling packages a package depends on must be in the list (they are not on a registry).
+ * Packs each package as it would be published (`pnpm pack` rewrites workspace: ranges) and
+ * installs the tarballs with npm into a fresh temporary folder, as a user would. Sibling packages
+ * a package depends on must be in the list (they are not on a registry). dist/ must be built:
+ * prepack is skipped, because its clean rebuild would pull dist/ from under tests running beside.
  */
 export async function packAndInstall(packageDirs: string[]): Promise<Installed> {
   const dir = await mkdtemp(join(tmpdir(), 'netkit-pack-'));
   const tarballs: string[] = [];
   for (const pkg of packageDirs) {
+    if (!existsSync(join(pkg, 'dist'))) throw new Error(`${pkg}/dist is missing: build it first`);
     const packed = await run('pnpm', ['pack', '--pack-destination', dir], {
       cwd: pkg,
       timeout: 120_000,
       check: true,
+      env: { npm_config_ignore_scripts: 'true' },
     });
     const tarball = packed.stdout
       .trim()

@@ -1,5 +1,5 @@
 import { type Endpoint, formatEndpoint } from '../address.js';
-import { FragmentError } from '../errors.js';
+import { AbortedError, FragmentError } from '../errors.js';
 import type { Payload } from '../payload.js';
 import type { UdpSocket } from '../socket.js';
 import { checkSignal } from '../validate.js';
@@ -41,7 +41,7 @@ export async function sendMessage(
   const started = performance.now();
   let sent = 0;
   for (const fragment of fragments) {
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw new AbortedError('sendMessage: aborted', signal.reason);
     await socket.send(fragment, target);
     sent += fragment.length;
     if (rate !== undefined) {

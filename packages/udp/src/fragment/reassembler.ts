@@ -83,7 +83,8 @@ export class Reassembler {
   readonly #maxPending: number;
   readonly #onLost: ((lost: LostMessage) => void) | undefined;
   readonly #pending = new Map<string, Pending>();
-  readonly #finished = new Map<string, number>();
+  /** Keys of delivered or lost messages, oldest first, so late duplicates are recognized. */
+  readonly #finished = new Set<string>();
   #buffered = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -233,9 +234,10 @@ export class Reassembler {
   }
 
   #remember(key: string): void {
-    this.#finished.set(key, performance.now() + this.#timeout);
+    // Remembered by count, not time: a duplicate may arrive long after its message finished.
+    this.#finished.add(key);
     if (this.#finished.size > FINISHED_MEMORY) {
-      this.#finished.delete(this.#finished.keys().next().value as string);
+      this.#finished.delete(this.#finished.values().next().value as string);
     }
   }
 
@@ -250,10 +252,6 @@ export class Reassembler {
     for (const entry of this.#pending.values()) {
       if (entry.deadline > now) break;
       this.#lose(entry, 'timeout');
-    }
-    for (const [key, until] of this.#finished) {
-      if (until > now) break;
-      this.#finished.delete(key);
     }
   }
 
