@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, type Context, helpText, parse, usageLine } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { describeError } from './describe-error.js';
 import { CommandError, ExitCode, UsageError } from './exit-codes.js';
 import { type Io, Output, processIo } from './io.js';
 
@@ -46,9 +47,15 @@ function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefin
   return best;
 }
 
-function usageFailure(io: Io, message: string, hint: string | undefined, cmd?: Command): number {
+function usageFailure(
+  io: Io,
+  message: string,
+  hint: string | undefined,
+  cmd?: Command,
+  area?: string,
+): number {
   const lines = [`netkit: ${message}`];
-  if (cmd) lines.push(`usage: ${usageLine(cmd)}`);
+  lines.push(`usage: ${cmd ? usageLine(cmd) : `netkit ${area ?? 'AREA'} VERB [ARGS] [flags]`}`);
   if (hint) lines.push(`hint: ${hint}`);
   lines.push(
     cmd
@@ -87,7 +94,7 @@ export async function main(
         argv[1] === undefined || argv[1].startsWith('-')
           ? `netkit ${argv[0]} needs a command`
           : `unknown command 'netkit ${argv[0]} ${argv[1]}'`;
-      return usageFailure(io, what, `one of: ${verbs}`);
+      return usageFailure(io, what, `one of: ${verbs}`, undefined, argv[0]);
     }
     return usageFailure(
       io,
@@ -116,7 +123,7 @@ export async function main(
     if (err instanceof UsageError) return usageFailure(io, err.message, err.hint, cmd);
     const e = err as { code?: string; message?: string; stack?: string };
     if (signal?.aborted && e.code === 'ERR_NETKIT_ABORTED') return 130;
-    io.stderr.write(`netkit: ${cmd.path.join(' ')}: ${e.message ?? String(err)}\n`);
+    io.stderr.write(`netkit: ${cmd.path.join(' ')}: ${describeError(err)}\n`);
     if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
     if (err instanceof CommandError) return err.exitCode;
     return e.code === 'ERR_NETKIT_TIMEOUT' ? ExitCode.timeout : ExitCode.error;

@@ -79,6 +79,8 @@ export class BroadcastAddressError extends UdpError {
 
 /** An error from the operating system: keeps its errno `code`, says what was being done and how to fix it. */
 export class UdpSystemError extends UdpError {
+  /** What was being done, e.g. "binding 127.0.0.1:53". */
+  readonly action: string;
   readonly syscall: string | undefined;
   readonly errno: number | undefined;
   readonly hint: string | undefined;
@@ -89,18 +91,20 @@ export class UdpSystemError extends UdpError {
     cause: NodeJS.ErrnoException,
   ) {
     super(code, `${action}: ${code}${hint ? ` (${hint})` : ''}`, { cause });
+    this.action = action;
     this.syscall = cause.syscall;
     this.errno = cause.errno;
     this.hint = hint;
   }
 }
 
+const SEND_EACCES = 'sending to a broadcast address needs broadcast: true (or setBroadcast(true))';
+
 const HINTS: Record<string, string> = {
   EADDRINUSE:
     'another socket is bound to that address; pick another port, or set reuseAddr on every socket sharing it',
   EADDRNOTAVAIL: 'that address is not assigned to any interface of this host',
-  EACCES:
-    'ports below 1024 need root or CAP_NET_BIND_SERVICE; sending to a broadcast address needs broadcast: true',
+  EACCES: 'ports below 1024 need root or CAP_NET_BIND_SERVICE',
   EPERM: 'the operation needs more privileges (root or the right capability)',
   ENETUNREACH: 'no route to that network; check the address and the routing table',
   EHOSTUNREACH: 'no route to that host',
@@ -121,6 +125,9 @@ const HINTS: Record<string, string> = {
 export function systemError(err: unknown, action: string): Error {
   if (err instanceof UdpError) return err;
   const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string') return new UdpSystemError(e.code, action, HINTS[e.code], e);
+  if (e && typeof e.code === 'string') {
+    const hint = e.code === 'EACCES' && action.startsWith('sending') ? SEND_EACCES : HINTS[e.code];
+    return new UdpSystemError(e.code, action, hint, e);
+  }
   return err instanceof Error ? err : new Error(`${action}: ${String(err)}`);
 }

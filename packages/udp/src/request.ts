@@ -63,7 +63,12 @@ export async function request(
         signal,
         () => ignored++,
       );
-      if (reply) return { ...reply, attempts: attempt, rtt: performance.now() - sentAt, ignored };
+      if (reply) {
+        // Fields written out: an object spread costs microseconds per call on Node.js 20.
+        const { data, address, port, family, size, truncated } = reply;
+        const rtt = performance.now() - sentAt;
+        return { data, address, port, family, size, truncated, attempts: attempt, rtt, ignored };
+      }
       if (attempt > retries) {
         throw new TimeoutError(
           `no reply from ${where} after ${attempt} attempt${attempt === 1 ? '' : 's'} (last wait ${wait} ms)`,
@@ -90,7 +95,8 @@ async function waitForReplyFrom(
     if (left <= 0) return undefined;
     let datagram: Datagram;
     try {
-      datagram = await socket.receive({ timeout: left, signal });
+      // Whole milliseconds: Node.js keeps one timer list per distinct duration.
+      datagram = await socket.receive({ timeout: Math.ceil(left), signal });
     } catch (err) {
       if (err instanceof TimeoutError) return undefined;
       throw err;

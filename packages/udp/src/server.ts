@@ -60,6 +60,8 @@ export class UdpServer implements AsyncDisposable {
   readonly #maxConcurrent: number;
   readonly #onError: ((error: unknown, datagram: Datagram) => void) | undefined;
   readonly #abort = new AbortController();
+  /** One context for every call: the handler gets no new object per datagram. */
+  readonly #context: HandlerContext;
   #running = 0;
   #idle: (() => void) | undefined;
   #closing: Promise<void> | undefined;
@@ -73,6 +75,7 @@ export class UdpServer implements AsyncDisposable {
     this.#maxConcurrent = checkInteger('maxConcurrent', maxConcurrent ?? 1024, 1, 2 ** 24);
     this.#onError = onError;
     this.socket = new UdpSocket(socketOptions);
+    this.#context = { socket: this.socket, signal: this.#abort.signal };
     if (signal?.aborted) void this.close();
     else signal?.addEventListener('abort', () => void this.close(), { once: true });
   }
@@ -109,7 +112,7 @@ export class UdpServer implements AsyncDisposable {
     }
     let result: HandlerResult | Promise<HandlerResult>;
     try {
-      result = this.#handler(datagram, { socket: this.socket, signal: this.#abort.signal });
+      result = this.#handler(datagram, this.#context);
     } catch (err) {
       this.#failed(err, datagram);
       return;

@@ -130,7 +130,7 @@ export const demo: Command = {
     'Needs nothing else running and sends traffic only to 127.0.0.1. Exits 1 if a step fails.',
   examples: ['netkit demo', 'netkit demo --json'],
   async run(_args, { out }) {
-    out.line('netkit demo: UDP\n');
+    if (!out.flags.json) out.line('netkit demo: UDP\n');
     return runSteps(udpSteps(), out);
   },
 };
