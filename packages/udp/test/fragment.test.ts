@@ -14,19 +14,9 @@ import {
   Reassembler,
   type ReassemblerOptions,
 } from '../src/index.js';
+// mulberry32, the seeded PRNG the fixtures use: every random choice here is reproducible.
+import { mulberry32 as prng } from './fixtures/workload.mjs';
 import { sleep, thrownBy, waitUntil } from './helpers.js';
-
-/** mulberry32: a small seeded PRNG, so every random choice here is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(rand: () => number, length: number): Buffer {
   const out = Buffer.allocUnsafe(length);

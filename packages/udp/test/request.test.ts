@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createEchoServer,
   createServer,
@@ -8,16 +8,9 @@ import {
   type UdpServer,
   type UdpSocket,
 } from '../src/index.js';
-import { rejectionOf, settlesWithin, sleep, waitUntil } from './helpers.js';
+import { closeAfterEach, rejectionOf, settlesWithin, sleep, waitUntil } from './helpers.js';
 
-const sockets: UdpSocket[] = [];
-const servers: UdpServer[] = [];
-afterEach(async () => {
-  await Promise.all([
-    ...sockets.splice(0).map((s) => s.close()),
-    ...servers.splice(0).map((s) => s.close({ timeout: 100 })),
-  ]);
-});
+const { sockets, servers } = closeAfterEach(100);
 
 async function echo(host = '127.0.0.1'): Promise<UdpServer> {
   const server = await createEchoServer({ host });

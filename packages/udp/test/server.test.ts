@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createEchoServer,
   createReplyServer,
@@ -7,18 +7,10 @@ import {
   type Datagram,
   type HandlerContext,
   UdpServer,
-  type UdpSocket,
 } from '../src/index.js';
-import { rejectionOf, sleep, waitUntil } from './helpers.js';
+import { closeAfterEach, rejectionOf, sleep, waitUntil } from './helpers.js';
 
-const sockets: UdpSocket[] = [];
-const servers: UdpServer[] = [];
-afterEach(async () => {
-  await Promise.all([
-    ...sockets.splice(0).map((s) => s.close()),
-    ...servers.splice(0).map((s) => s.close({ timeout: 200 })),
-  ]);
-});
+const { sockets, servers } = closeAfterEach(200);
 
 function track(server: UdpServer): UdpServer {
   servers.push(server);
