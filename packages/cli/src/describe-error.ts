@@ -1,5 +1,3 @@
-import { UdpSystemError } from '@netkit/udp';
-
 /**
  * The library's hints name its options (reuseAddr, broadcast: true); on the command line the
  * fix is a flag. Keyed by errno code and what was being done.
@@ -8,16 +6,18 @@ const FLAG_HINTS: { code: string; action: RegExp; hint: string }[] = [
   { code: 'EACCES', action: /^sending/, hint: 'add --broadcast to send to a broadcast address' },
   {
     code: 'EADDRINUSE',
-    action: /^binding/,
+    action: /^(binding|listening)/,
     hint: 'another socket holds that port; pick another --port, or give --reuse-addr to every listener sharing it',
   },
 ];
 
 /** "<what failed>: <why> (<what to do>)" for any error, with CLI flags in the hint. */
 export function describeError(err: unknown): string {
-  if (err instanceof UdpSystemError) {
-    const better = FLAG_HINTS.find((h) => h.code === err.code && h.action.test(err.action));
-    if (better) return `${err.action}: ${err.code} (${better.hint})`;
+  // UdpSystemError and TcpSystemError both carry the errno code and what was being done.
+  const { code, action } = (err ?? {}) as { code?: unknown; action?: unknown };
+  if (typeof code === 'string' && typeof action === 'string') {
+    const better = FLAG_HINTS.find((h) => h.code === code && h.action.test(action));
+    if (better) return `${action}: ${code} (${better.hint})`;
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+
+/** The tour: five UDP steps, then three TCP steps. */
+const STEPS = 8;
+
 import { jsonLines, netkit } from './netkit.js';
 
 describe('netkit demo', () => {
   it('runs every step on loopback and exits 0', async () => {
     const result = await netkit(['demo'], { timeout: 30_000 });
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^5 of 5 demo steps passed$/m);
+    expect(result.stdout).toMatch(new RegExp(`^${STEPS} of ${STEPS} demo steps passed$`, 'm'));
     expect(result.stdout).not.toContain('✗');
     // NO_COLOR (set by the helper), and not a terminal anyway: no escape codes.
     expect(result.stdout).not.toContain('\x1b[');
@@ -16,12 +20,12 @@ describe('netkit demo', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const lines = jsonLines(result.stdout);
     const steps = lines.filter((l) => 'step' in l);
-    expect(steps).toHaveLength(5);
+    expect(steps).toHaveLength(STEPS);
     for (const [i, step] of steps.entries()) {
       expect(step).toMatchObject({ step: i + 1, ok: true });
       expect(typeof step.title).toBe('string');
       expect(typeof step.result).toBe('string');
     }
-    expect(lines.at(-1)).toEqual({ passed: 5, failed: 0 });
+    expect(lines.at(-1)).toEqual({ passed: STEPS, failed: 0 });
   });
 });

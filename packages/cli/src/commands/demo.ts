@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
+  connect,
+  createClientListServer,
+  createEchoServer as createTcpEchoServer,
+  createReplyServer as createTcpReplyServer,
+  joinClientList,
+} from '@netkit/tcp';
+import {
   broadcastInterfaces,
   createEchoServer,
   createReplyServer,
@@ -92,6 +99,47 @@ function udpSteps(): Step[] {
   ];
 }
 
+/** The TCP part: an echo server, an acknowledging server, and the client list past 1024 bytes. */
+function tcpSteps(): Step[] {
+  return [
+    {
+      title: 'TCP echo server, one connection per client, on the event loop',
+      async run() {
+        await using server = await createTcpEchoServer();
+        await using connection = await connect({ host: '127.0.0.1', port: server.port });
+        await connection.end('Hello');
+        const reply = await connection.readAll({ maxBytes: 1024, timeout: 2000 });
+        expect(reply.toString() === 'Hello', `echo answered ${JSON.stringify(reply.toString())}`);
+        return `sent b'Hello' to ${server.endpoint}, got "${reply}" back, then both sides closed`;
+      },
+    },
+    {
+      title: 'TCP server answering "I got your message"',
+      async run() {
+        await using server = await createTcpReplyServer('I got your message');
+        await using connection = await connect({ host: '127.0.0.1', port: server.port });
+        await connection.end('are you there?');
+        const reply = await connection.readAll({ maxBytes: 1024, timeout: 2000 });
+        expect(reply.toString() === 'I got your message', 'wrong reply');
+        return `${server.endpoint} answered "${reply}"`;
+      },
+    },
+    {
+      title:
+        "client_list.py's service: 60 clients join, the last gets the whole list (no 1024-byte truncation)",
+      async run() {
+        await using server = await createClientListServer();
+        let list = {};
+        for (let i = 1; i <= 60; i++)
+          list = await joinClientList({ host: '127.0.0.1', port: server.port, name: `name${i}` });
+        const size = Buffer.byteLength(JSON.stringify(list));
+        expect(Object.keys(list).length === 60, `the list has ${Object.keys(list).length} entries`);
+        return `${server.endpoint}: the 60th client got all 60 entries, ${size} bytes of valid JSON`;
+      },
+    },
+  ];
+}
+
 function expect(ok: boolean, why: string): asserts ok {
   if (!ok) throw new Error(why);
 }
@@ -130,7 +178,7 @@ export const demo: Command = {
     'Needs nothing else running and sends traffic only to 127.0.0.1. Exits 1 if a step fails.',
   examples: ['netkit demo', 'netkit demo --json'],
   async run(_args, { out }) {
-    if (!out.flags.json) out.line('netkit demo: UDP\n');
-    return runSteps(udpSteps(), out);
+    if (!out.flags.json) out.line('netkit demo: UDP and TCP on loopback\n');
+    return runSteps([...udpSteps(), ...tcpSteps()], out);
   },
 };

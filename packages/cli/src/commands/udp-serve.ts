@@ -3,6 +3,7 @@ import type { Command, Context, Parsed } from '../command.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { intArg, portArg, str } from '../flags.js';
 import { datagramJson, datagramLine } from '../payload-text.js';
+import { untilStopped } from '../until-stopped.js';
 
 const SERVER_FLAGS: Command['flags'] = {
   host: {
@@ -27,15 +28,13 @@ async function serve(
 ): Promise<number> {
   const port = portArg('--port', flags.port, true);
   const count = intArg('--count', flags.count, 1, Number.MAX_SAFE_INTEGER);
-  const done = new AbortController();
-  const stop = () => done.abort();
-  signal.addEventListener('abort', stop, { once: true });
+  const { stopped, stop } = untilStopped(signal);
   let seen = 0;
   const server = await createServer(
     (d, ctx) => {
       if (out.flags.json) out.json(datagramJson(d));
       else out.line(datagramLine(d));
-      if (count !== undefined && ++seen >= count) setImmediate(stop);
+      if (count !== undefined && ++seen >= count) stop();
       return handler(d, ctx);
     },
     {
@@ -45,11 +44,7 @@ async function serve(
     },
   );
   out.info(`listening on ${server.endpoint} (udp)`);
-  await new Promise<void>((resolve) => {
-    if (done.signal.aborted) return resolve();
-    done.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  signal.removeEventListener('abort', stop);
+  await stopped;
   await server.close();
   const s = server.stats;
   out.info(
