@@ -1,9 +1,9 @@
+import { checkInteger, checkTimeout } from '@netkit/internal';
 import { type ConnectOptions, connect } from './connect.js';
 import type { TcpConnection } from './connection.js';
 import { ClientListError, ClientNameError } from './errors.js';
 import { lengthPrefixed } from './framing/index.js';
 import { createServer, type TcpServer, type TcpServerOptions } from './server.js';
-import { checkInteger, checkTimeout } from './validate.js';
 
 /** One entry, as the seed's client_list.py keeps it. */
 export interface ClientEntry {

@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
+import { checkInteger, checkSignal, checkTimeout } from '@netkit/internal';
 import { type ConnectionOptions, TcpConnection } from './connection.js';
 import { systemError } from './errors.js';
-import { checkInteger, checkSignal, checkTimeout } from './validate.js';
 import { waitFor } from './wait.js';
 
 export interface ConnectOptions extends ConnectionOptions {

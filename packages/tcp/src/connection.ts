@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
+import { checkInteger, toBuffer } from '@netkit/internal';
 import { AbortedError, ConnectionClosedError, systemError, TimeoutError } from './errors.js';
 import type { FrameCodec, FrameEncoder } from './framing/types.js';
-import { type Payload, toBuffer } from './payload.js';
-import { checkInteger } from './validate.js';
+import type { Payload } from './payload.js';
 import type { WaitOptions } from './wait.js';
 
 export interface ConnectionOptions {

@@ -1,5 +1,6 @@
+import { toBuffer } from '@netkit/internal';
 import type { TcpConnection } from './connection.js';
-import { type Payload, toBuffer } from './payload.js';
+import type { Payload } from './payload.js';
 import { createServer, type TcpHandler, type TcpServer, type TcpServerOptions } from './server.js';
 
 /** Sends back every byte received, until the peer ends its side. */

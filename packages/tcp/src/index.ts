@@ -15,6 +15,7 @@
  * await server.close();
  * ```
  */
+
 export {
   type ClientEntry,
   type ClientList,

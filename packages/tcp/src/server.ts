@@ -5,9 +5,9 @@ import {
   type Server,
   type Socket,
 } from 'node:net';
+import { checkInteger, checkTimeout } from '@netkit/internal';
 import { type ConnectionOptions, TcpConnection } from './connection.js';
 import { ByteLimitError, IdleTimeoutError, systemError, TcpError } from './errors.js';
-import { checkInteger, checkTimeout } from './validate.js';
 
 export interface HandlerContext {
   /** Fires when the server starts shutting down: long handlers should finish up. */

@@ -1,3 +1,4 @@
+import { makeWaitFor } from '@netkit/internal';
 import { AbortedError, TimeoutError } from './errors.js';
 
 export interface WaitOptions {
@@ -7,54 +8,8 @@ export interface WaitOptions {
   signal?: AbortSignal | undefined;
 }
 
-/**
- * Runs `start`, which settles the wait through the callbacks it is given and returns a cleanup.
- * The timeout, the signal and the cleanup are always removed together, whichever way it ends,
- * so no timer or listener outlives the wait.
- */
-export function waitFor<T>(
-  what: string,
-  options: WaitOptions,
-  start: (resolve: (value: T) => void, reject: (err: unknown) => void) => () => void,
-): Promise<T> {
-  const { timeout, signal } = options;
-  if (signal?.aborted) return Promise.reject(new AbortedError(`${what}: aborted`, signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    let cleanup: (() => void) | undefined;
-    const onAbort = () => done(new AbortedError(`${what}: aborted`, signal?.reason));
-    const done = (err: unknown, value?: T) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      cleanup?.();
-      if (err === undefined) resolve(value as T);
-      else reject(err);
-    };
-    cleanup = start(
-      (value) => done(undefined, value),
-      (err) => done(err ?? new Error(`${what}: failed`)),
-    );
-    if (settled) {
-      cleanup();
-      return;
-    }
-    if (timeout !== undefined && Number.isFinite(timeout)) {
-      timer = setTimeout(
-        () => done(new TimeoutError(`${what}: timed out after ${timeout} ms`)),
-        timeout,
-      );
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Resolves after `ms`, or rejects at once when the signal fires. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return waitFor<void>('delay', { signal }, (resolve) => {
-    const t = setTimeout(resolve, ms);
-    return () => clearTimeout(t);
-  });
-}
+/** A bounded wait that rejects with this package's ERR_NETKIT_TIMEOUT and ERR_NETKIT_ABORTED errors. */
+export const waitFor = makeWaitFor({
+  timeout: (message) => new TimeoutError(message),
+  aborted: (message, reason) => new AbortedError(message, reason),
+});

@@ -1,9 +1,9 @@
 import { isIPv4 } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { checkInteger } from '@netkit/internal';
 import { BroadcastAddressError } from './errors.js';
 import type { Payload } from './payload.js';
 import { UdpSocket } from './socket.js';
-import { checkInteger } from './validate.js';
 
 /** The limited broadcast address (RFC 919): every host on the local link, never forwarded. */
 export const LIMITED_BROADCAST = '255.255.255.255';

@@ -1,4 +1,5 @@
-import { type Payload, toBuffer } from './payload.js';
+import { toBuffer } from '@netkit/internal';
+import type { Payload } from './payload.js';
 import type { UdpHandler } from './server.js';
 import { createServer, type UdpServer, type UdpServerOptions } from './server.js';
 

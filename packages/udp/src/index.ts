@@ -13,6 +13,7 @@
  * await server.close();
  * ```
  */
+
 export {
   type Endpoint,
   type Family,

@@ -1,8 +1,8 @@
+import { checkInteger, checkSignal, checkTimeout } from '@netkit/internal';
 import { type Endpoint, formatEndpoint, resolveHost, socketTypeOf } from './address.js';
 import { TimeoutError } from './errors.js';
 import type { Payload } from './payload.js';
 import { type Datagram, UdpSocket } from './socket.js';
-import { checkInteger, checkSignal, checkTimeout } from './validate.js';
 
 export interface RequestOptions {
   /** Milliseconds to wait for the first reply (default 1000, RFC 8085 3.1.3's conservative start). */

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { checkInteger, checkTimeout } from '@netkit/internal';
 import { formatEndpoint } from './address.js';
 import type { Payload } from './payload.js';
 import { type Datagram, UdpSocket, type UdpSocketOptions } from './socket.js';
-import { checkInteger, checkTimeout } from './validate.js';
 
 /** What a handler returns: a reply to send back to the sender, or nothing. */
 // biome-ignore lint/suspicious/noConfusingVoidType: handlers written as statements return void, meaning no reply

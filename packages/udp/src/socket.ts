@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
+import { checkInteger, checkSignal, toBuffer } from '@netkit/internal';
 import {
   type Endpoint,
   type Family,
@@ -20,8 +21,7 @@ import {
 } from './errors.js';
 import { Fifo } from './fifo.js';
 import { maxPayload } from './limits.js';
-import { type Payload, toBuffer } from './payload.js';
-import { checkInteger, checkSignal } from './validate.js';
+import type { Payload } from './payload.js';
 import { type WaitOptions, waitFor } from './wait.js';
 
 export interface UdpSocketOptions {

@@ -1,5 +1,5 @@
-import { type FrameError, FrameMalformedError } from './errors.js';
-import { encodeLine, LineDecoder, lineOptions } from './newline.js';
+import { FrameMalformedError } from './errors.js';
+import { encodeLine, LineDecoder, lineOptions, SKIP } from './newline.js';
 import type { FrameCodec, FrameDecoder } from './types.js';
 
 /** Options of {@link jsonLines}. */
@@ -43,7 +43,7 @@ export function jsonLines<T = unknown>(options?: JsonLinesOptions): FrameCodec<T
       return encodeLine(stringify(value), o.maxLineLength);
     },
     decoder(): FrameDecoder<T> {
-      return new JsonLinesDecoder<T>(new LineDecoder(o));
+      return new LineDecoder<T>(o, parseLine<T>);
     },
   };
 }
@@ -51,48 +51,16 @@ export function jsonLines<T = unknown>(options?: JsonLinesOptions): FrameCodec<T
 /** Only JSON whitespace: such a line holds no value and is skipped. */
 const BLANK = /^[ \t\r]*$/;
 
-class JsonLinesDecoder<T> implements FrameDecoder<T> {
-  readonly #lines: LineDecoder;
-  /** Lines (blank ones too) seen before the current batch: the line numbers of errors. */
-  #line = 0;
-  #failed: FrameError | undefined;
-
-  constructor(lines: LineDecoder) {
-    this.#lines = lines;
-  }
-
-  get buffered(): number {
-    return this.#failed ? 0 : this.#lines.buffered;
-  }
-
-  push(chunk: Uint8Array): T[] {
-    if (this.#failed) throw this.#failed;
-    return this.#parse(this.#lines.push(chunk));
-  }
-
-  end(): T[] {
-    if (this.#failed) throw this.#failed;
-    const values = this.#parse(this.#lines.end());
-    this.#line = 0;
-    return values;
-  }
-
-  #parse(lines: string[]): T[] {
-    const values: T[] = [];
-    for (const text of lines) {
-      this.#line++;
-      if (text.length === 0) continue;
-      try {
-        values.push(JSON.parse(text) as T);
-      } catch (err) {
-        if (BLANK.test(text)) continue;
-        this.#failed = new FrameMalformedError(
-          `line ${this.#line} is not valid JSON: ${(err as Error).message}`,
-          { line: this.#line, size: Buffer.byteLength(text, 'utf8'), cause: err },
-        );
-        throw this.#failed;
-      }
-    }
-    return values;
+function parseLine<T>(text: string, line: number): T | typeof SKIP {
+  if (text.length === 0) return SKIP;
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    if (BLANK.test(text)) return SKIP;
+    throw new FrameMalformedError(`line ${line} is not valid JSON: ${(err as Error).message}`, {
+      line,
+      size: Buffer.byteLength(text, 'utf8'),
+      cause: err,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { constants, isUtf8 } from 'node:buffer';
-import { type FrameError, FrameMalformedError, FrameTooLargeError } from './errors.js';
+import { FrameError, FrameMalformedError, FrameTooLargeError } from './errors.js';
 import { asBuffer, checkBoolean, checkInteger, checkOptions } from './options.js';
 import type { FrameCodec, FrameDecoder } from './types.js';
 
@@ -14,6 +14,8 @@ export interface NewlineDelimitedOptions {
 }
 
 const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+/** A finished line's buffer up to this size is kept for the next unfinished line. */
+const REUSE_LIMIT = 4096;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -69,7 +71,7 @@ export function newlineDelimited(options?: NewlineDelimitedOptions): FrameCodec<
       return encodeLine(value, o.maxLineLength);
     },
     decoder(): FrameDecoder<string> {
-      return new LineDecoder(o);
+      return new LineDecoder<string>(o);
     },
   };
 }
@@ -93,42 +95,50 @@ export function encodeLine(text: string, max: number): Buffer {
   return out;
 }
 
+/** Returned by a line parser for a line that holds no frame (a blank line in JSON Lines). */
+export const SKIP: unique symbol = Symbol('skip');
+
+/**
+ * Turns one decoded line into a frame, or SKIP. `line` is its 1-based number in the stream.
+ * Throw a FrameError for a bad line; other errors become ERR_TCP_FRAME_MALFORMED.
+ */
+export type LineParser<T> = (text: string, line: number) => T | typeof SKIP;
+
 /**
  * Splits a byte stream into lines. Searches each chunk once, front to back; only the unfinished
  * last line is copied (into a buffer that doubles), never more than maxLineLength (+1 for a "\r").
+ * With a parser, each line is parsed as soon as it is split, so errors come in stream order.
  */
-export class LineDecoder implements FrameDecoder<string> {
+export class LineDecoder<T = string> implements FrameDecoder<T> {
   readonly #max: number;
   readonly #allowUnterminated: boolean;
   readonly #stripCR: boolean;
+  readonly #parse: LineParser<T> | undefined;
   /** The unfinished line: #pending[0, #have). */
   #pending: Buffer | undefined;
   #have = 0;
-  /** Lines completed so far (for line numbers in errors). */
+  /** Lines split so far, the current one included (line numbers in errors). */
   #lines = 0;
   #failed: Error | undefined;
 
-  constructor(options: LineOptions) {
+  constructor(options: LineOptions, parse?: LineParser<T>) {
     this.#max = options.maxLineLength;
     this.#allowUnterminated = options.allowUnterminated;
     this.#stripCR = options.stripCR;
+    this.#parse = parse;
   }
 
   get buffered(): number {
     return this.#have;
   }
 
-  /** Lines completed so far, including empty ones. */
-  get lines(): number {
-    return this.#lines;
-  }
-
-  push(chunk: Uint8Array): string[] {
+  push(chunk: Uint8Array): T[] {
     if (this.#failed) throw this.#failed;
     const buf = asBuffer('chunk', chunk);
-    const out: string[] = [];
+    const out: T[] = [];
     const end = buf.length;
     if (end === 0) return out;
+    const parse = this.#parse;
     let pos = 0;
     if (this.#have > 0) {
       const nl = buf.indexOf(LF);
@@ -139,11 +149,14 @@ export class LineDecoder implements FrameDecoder<string> {
       // The pending line ends in this chunk: check its length before copying, then join.
       const cr = this.#stripCR && (nl > 0 ? buf[nl - 1] : this.#pending![this.#have - 1]) === CR;
       const size = this.#have + nl - (cr ? 1 : 0);
-      if (size > this.#max) throw this.#tooLarge(this.#lines + 1, size, '');
+      const line = ++this.#lines;
+      if (size > this.#max) throw this.#tooLarge(line, size, '');
       this.#append(buf, 0, nl);
-      out.push(this.#decode(this.#pending!, 0, size, 0));
+      const text = this.#decode(this.#pending!, 0, size, line);
       this.#have = 0;
-      if (this.#pending!.length > DEFAULT_MAX_LINE_LENGTH) this.#pending = undefined;
+      if (this.#pending!.length > REUSE_LIMIT) this.#pending = undefined;
+      if (parse === undefined) out.push(text as T);
+      else this.#emit(out, parse, text, line);
       pos = nl + 1;
     }
     const last = buf.lastIndexOf(LF);
@@ -157,40 +170,48 @@ export class LineDecoder implements FrameDecoder<string> {
         const nl = buf.indexOf(LF, pos);
         let stop = nl;
         if (stripCR && stop > pos && buf[stop - 1] === CR) stop--;
-        if (stop - pos > max || !valid) out.push(this.#decode(buf, pos, stop, out.length));
-        else out.push(buf.toString('utf8', pos, stop));
+        const line = ++this.#lines;
+        const text =
+          stop - pos > max || !valid
+            ? this.#decode(buf, pos, stop, line)
+            : buf.toString('utf8', pos, stop);
+        if (parse === undefined) out.push(text as T);
+        else this.#emit(out, parse, text, line);
         pos = nl + 1;
         if (nl === last) break;
       }
     }
-    this.#lines += out.length;
     if (pos < end) this.#keep(buf, pos, end);
     return out;
   }
 
-  end(): string[] {
+  end(): T[] {
     if (this.#failed) throw this.#failed;
-    if (this.#have === 0) return [];
-    if (!this.#allowUnterminated) {
-      throw this.#fail(
-        new FrameMalformedError(
-          `stream ended inside a line: ${this.#have} bytes without a "\\n" (allowUnterminated is false)`,
-          { size: this.#have, line: this.#lines + 1 },
-        ),
-      );
+    const out: T[] = [];
+    if (this.#have > 0) {
+      const line = this.#lines + 1;
+      if (!this.#allowUnterminated) {
+        throw this.#fail(
+          new FrameMalformedError(
+            `stream ended inside a line: ${this.#have} bytes without a "\\n" (allowUnterminated is false)`,
+            { size: this.#have, line },
+          ),
+        );
+      }
+      const cr = this.#stripCR && this.#pending![this.#have - 1] === CR;
+      const text = this.#decode(this.#pending!, 0, this.#have - (cr ? 1 : 0), line);
+      if (this.#parse === undefined) out.push(text as T);
+      else this.#emit(out, this.#parse, text, line);
     }
-    const cr = this.#stripCR && this.#pending![this.#have - 1] === CR;
-    const line = this.#decode(this.#pending!, 0, this.#have - (cr ? 1 : 0), 0);
     this.#pending = undefined;
     this.#have = 0;
     this.#lines = 0;
-    return [line];
+    return out;
   }
 
-  /** Decodes the line bytes[start, stop) (delimiter excluded), the index-th of this push. */
-  #decode(bytes: Buffer, start: number, stop: number, index: number): string {
+  /** Decodes line number `line`, bytes[start, stop) without its delimiter: length, then UTF-8. */
+  #decode(bytes: Buffer, start: number, stop: number, line: number): string {
     const size = stop - start;
-    const line = this.#lines + index + 1;
     if (size > this.#max) throw this.#tooLarge(line, size, '');
     const view = bytes.subarray(start, stop);
     if (!isUtf8(view)) {
@@ -199,6 +220,20 @@ export class LineDecoder implements FrameDecoder<string> {
       );
     }
     return view.toString('utf8');
+  }
+
+  #emit(out: T[], parse: LineParser<T>, text: string, line: number): void {
+    let value: T | typeof SKIP;
+    try {
+      value = parse(text, line);
+    } catch (err) {
+      throw this.#fail(
+        err instanceof FrameError
+          ? err
+          : new FrameMalformedError(`line ${line}: ${String(err)}`, { line, cause: err }),
+      );
+    }
+    if (value !== SKIP) out.push(value);
   }
 
   /** Buffers an unfinished line, failing as soon as it is longer than any line can be. */

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { checkInteger, toBuffer } from '@netkit/internal';
 import { crc32 } from '../crc32.js';
 import { MAX_UDP_PAYLOAD_IPV4 } from '../limits.js';
-import { type Payload, toBuffer } from '../payload.js';
-import { checkInteger } from '../validate.js';
+import type { Payload } from '../payload.js';
 import { encodeFragmentHeader, FRAGMENT_HEADER_SIZE } from './header.js';
 
 /** Default largest datagram a fragment fills: fits the IPv6 minimum MTU (1280) with headers to spare. */

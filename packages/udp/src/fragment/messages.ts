@@ -1,8 +1,8 @@
+import { checkSignal } from '@netkit/internal';
 import { type Endpoint, formatEndpoint } from '../address.js';
 import { AbortedError, FragmentError } from '../errors.js';
 import type { Payload } from '../payload.js';
 import type { UdpSocket } from '../socket.js';
-import { checkSignal } from '../validate.js';
 import { delay } from '../wait.js';
 import { type FragmentOptions, fragmentMessage } from './fragmenter.js';
 import { decodeFragmentHeader } from './header.js';

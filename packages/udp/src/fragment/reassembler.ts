@@ -1,5 +1,5 @@
+import { checkInteger, checkTimeout } from '@netkit/internal';
 import { crc32 } from '../crc32.js';
-import { checkInteger, checkTimeout } from '../validate.js';
 import { decodeFragmentHeader, FRAGMENT_HEADER_SIZE, type FragmentHeader } from './header.js';
 
 export type LostReason =
