@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { checkInteger, toBuffer } from '@netkit/internal';
 import { AbortedError, ConnectionClosedError, systemError, TimeoutError } from './errors.js';
+import { FrameError } from './framing/errors.js';
 import type { FrameCodec, FrameEncoder } from './framing/types.js';
 import type { Payload } from './payload.js';
 import type { WaitOptions } from './wait.js';
@@ -181,7 +182,7 @@ export class TcpConnection implements AsyncIterable<Buffer>, AsyncDisposable {
       for await (const chunk of this) yield* decoder.push(chunk);
       yield* decoder.end();
     } catch (err) {
-      if (isFrameError(err)) this.destroy(err);
+      if (err instanceof FrameError) this.destroy(err);
       throw err;
     }
   }
@@ -241,9 +242,4 @@ export class TcpConnection implements AsyncIterable<Buffer>, AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-function isFrameError(err: unknown): err is Error {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && code.startsWith('ERR_TCP_FRAME_');
 }

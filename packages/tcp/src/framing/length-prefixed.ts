@@ -1,6 +1,7 @@
 import { constants } from 'node:buffer';
+import { checkInteger } from '@netkit/internal';
 import { FrameMalformedError, FrameTooLargeError } from './errors.js';
-import { asBuffer, checkInteger, checkOptions } from './options.js';
+import { asBuffer, checkOptions } from './options.js';
 import type { FrameCodec, FrameDecoder } from './types.js';
 
 /** Options of {@link lengthPrefixed}. */

@@ -1,6 +1,7 @@
 import { constants, isUtf8 } from 'node:buffer';
+import { checkInteger } from '@netkit/internal';
 import { FrameError, FrameMalformedError, FrameTooLargeError } from './errors.js';
-import { asBuffer, checkBoolean, checkInteger, checkOptions } from './options.js';
+import { asBuffer, checkBoolean, checkOptions } from './options.js';
 import type { FrameCodec, FrameDecoder } from './types.js';
 
 /** Options of {@link newlineDelimited}. */

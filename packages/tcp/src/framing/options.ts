@@ -1,18 +1,11 @@
-/** Up-front option checks for the codecs: a bad option throws at once, naming the option. */
+/**
+ * Up-front option checks for the codecs, beside @netkit/internal's checkInteger: a bad option
+ * throws at once, naming the option.
+ */
 export function checkOptions(name: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new TypeError(`${name} options must be an object, got ${describe(value)}`);
   }
-}
-
-export function checkInteger(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`${name} must be an integer, got ${describe(value)}`);
-  }
-  if (value < min || value > max) {
-    throw new RangeError(`${name} must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
 }
 
 export function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
