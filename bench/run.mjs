@@ -2,16 +2,20 @@
 //
 //   node run.mjs                 every benchmark
 //   node run.mjs udp-echo        those whose name contains "udp-echo" (udp-echo, udp-echo-sanity)
+//   node run.mjs tcp             the TCP ones (tcp-framed, tcp-bulk, tcp-clients)
 //   node run.mjs udp-echo-calibrate   a method check that runs only when named exactly
 //   node run.mjs --list          names only
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { pinning } from './lib/children.mjs';
+import { benchmarks as tcpBulk } from './tcp-bulk.mjs';
+import { benchmarks as tcpClients } from './tcp-clients.mjs';
+import { benchmarks as tcpFramed } from './tcp-framed.mjs';
 import { benchmarks as echo } from './udp-echo.mjs';
 import { benchmarks as latency } from './udp-request-latency.mjs';
 
-const all = [...echo, ...latency];
+const all = [...echo, ...latency, ...tcpFramed, ...tcpBulk, ...tcpClients];
 const args = process.argv.slice(2);
 
 if (args.includes('--list') || args.includes('-l')) {

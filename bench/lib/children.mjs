@@ -64,16 +64,34 @@ export function pinning() {
  * read as lines; stderr goes to ours so that a crash is visible.
  */
 export function spawnNode(script, args = [], { cpu = null, nodeArgs = [] } = {}) {
+  return spawnPinned(process.execPath, [...nodeArgs, script, ...args.map(String)], {
+    cpu,
+    name: script,
+  });
+}
+
+/**
+ * Any program as a child process (python3, iperf3...), pinned to `cpu` like spawnNode, killed at
+ * the end like every child here. Programs that do not exit when their stdin closes must be
+ * stopped with kill() rather than stop().
+ */
+export function spawnPinned(command, args = [], { cpu = null, name = command } = {}) {
   const { pinned } = pinning();
-  const argv = [...nodeArgs, script, ...args.map(String)];
+  const argv = args.map(String);
   const proc =
     pinned && cpu !== null
-      ? spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], {
+      ? spawn('taskset', ['-c', String(cpu), command, ...argv], {
           stdio: ['pipe', 'pipe', 'inherit'],
         })
-      : spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
+      : spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
   live.add(proc);
-  return new Child(proc, script);
+  return new Child(proc, name);
+}
+
+/** Whether `command` can be run here (found on PATH and starts), probed with `args`. */
+export function haveCommand(command, args = ['--version']) {
+  const r = spawnSync(command, args, { stdio: 'ignore', timeout: 5000 });
+  return !r.error;
 }
 
 export class Child {
@@ -81,10 +99,15 @@ export class Child {
   #waiters = [];
   #exit;
   #partial = '';
+  #stdoutDone;
 
   constructor(proc, script) {
     this.proc = proc;
     this.script = script;
+    this.#stdoutDone = new Promise((resolve) => {
+      proc.stdout.once('close', resolve);
+      proc.stdout.once('error', resolve);
+    });
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (chunk) => {
       const parts = (this.#partial + chunk).split('\n');
@@ -95,12 +118,13 @@ export class Child {
       proc.on('exit', (code, signal) => {
         live.delete(proc);
         if (this.#partial) this.#push(this.#partial);
+        this.#partial = '';
         this.exitCode = code;
         this.exitSignal = signal;
         for (const w of this.#waiters.splice(0))
           w.fail(
             new Error(
-              `${this.script} exited (${signal ?? code}) before printing the expected line`,
+              `${this.script} exited (${signal ?? code}) before printing a "${w.prefix}" line`,
             ),
           );
         resolve({ code, signal });
@@ -138,6 +162,7 @@ export class Child {
         reject(new Error(`${this.script}: no "${prefix}" line within ${timeoutMs} ms`));
       }, timeoutMs);
       const waiter = {
+        prefix,
         match,
         ok: (l) => {
           clearTimeout(timer);
@@ -150,6 +175,21 @@ export class Child {
       };
       this.#waiters.push(waiter);
     });
+  }
+
+  /**
+   * Everything the child prints to stdout from now until it exits (and what it printed before
+   * that no line() took), as one string. Kills it when it has not exited within `timeoutMs`.
+   */
+  async output(timeoutMs) {
+    const timer = setTimeout(() => this.kill(), timeoutMs);
+    await this.#exit;
+    // 'exit' can come before the last of stdout has been read.
+    await Promise.race([this.#stdoutDone, sleep(1000)]);
+    clearTimeout(timer);
+    const rest = this.#partial;
+    this.#partial = '';
+    return [...this.#lines.splice(0), ...(rest ? [rest] : [])].join('\n');
   }
 
   /** The JSON that follows `prefix` on a stdout line, e.g. "RESULT {...}". */
@@ -231,6 +271,20 @@ export function cpuTimeMs(pid) {
 }
 
 /**
+ * CPU time a process has used so far, in ms, from /proc/PID/stat (utime + stime, in USER_HZ ticks
+ * of 10 ms): unlike cpuTimeMs() this includes threads that have already exited, which matters
+ * for a server that starts a thread per connection. undefined when /proc cannot tell.
+ */
+export function processCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Per-CPU time counters from /proc/stat (USER_HZ ticks): { cpu0: { busy, idle, steal, total }, ... },
  * or undefined when /proc/stat cannot be read.
  */
@@ -264,6 +318,22 @@ export function cpuUse(before, after, cpu) {
     idle: (b.idle - a.idle) / t,
     steal: (b.steal - a.steal) / t,
   };
+}
+
+/**
+ * The kernel's TcpExt counters (ListenOverflows, ListenDrops, ...) from /proc/net/netstat, for this
+ * network namespace: { name: value }, or undefined when it cannot be read.
+ */
+export function tcpExtCounters() {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('TcpExt:'));
+    const names = lines[at].split(/\s+/).slice(1);
+    const values = lines[at + 1].split(/\s+/).slice(1).map(Number);
+    return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+  } catch {
+    return undefined;
+  }
 }
 
 export function sleep(ms) {

@@ -5,8 +5,9 @@
 const FLAG_HINTS: { code: string; action: RegExp; hint: string }[] = [
   { code: 'EACCES', action: /^sending/, hint: 'add --broadcast to send to a broadcast address' },
   {
+    // UDP only ("binding ..."): the tcp commands have no --reuse-addr and keep the library's hint.
     code: 'EADDRINUSE',
-    action: /^(binding|listening)/,
+    action: /^binding/,
     hint: 'another socket holds that port; pick another --port, or give --reuse-addr to every listener sharing it',
   },
 ];

@@ -22,18 +22,30 @@ export const LISTEN_FLAGS: Record<string, FlagSpec> = {
 
 export type Target = { host: string; port: number } | { path: string };
 
-/** HOST PORT, or --unix PATH instead (not both). */
-export function connectTarget({ positionals, flags }: Parsed): Target {
+/**
+ * HOST PORT, or --unix PATH instead. With --unix the positionals shift: the first one is what
+ * would follow PORT (the MESSAGE of tcp send). Returns the target and that argument.
+ */
+export function connectTarget({ positionals, flags }: Parsed): {
+  target: Target;
+  after: string | undefined;
+} {
   const path = str(flags.unix);
   if (path !== undefined) {
-    if (positionals.HOST !== undefined)
-      throw new UsageError('give HOST PORT or --unix PATH, not both');
-    return { path };
+    if (positionals.PORT !== undefined)
+      throw new UsageError(
+        'give HOST PORT or --unix PATH, not both',
+        'with --unix PATH the only argument is the MESSAGE',
+      );
+    return { target: { path }, after: positionals.HOST };
   }
   if (positionals.HOST === undefined)
     throw new UsageError('missing HOST', 'or connect to a Unix socket with --unix PATH');
   if (positionals.PORT === undefined) throw new UsageError('missing PORT');
-  return { host: positionals.HOST, port: portArg('PORT', positionals.PORT) };
+  return {
+    target: { host: positionals.HOST, port: portArg('PORT', positionals.PORT) },
+    after: positionals.MESSAGE,
+  };
 }
 
 /** --host/--port (port required unless a default is given), or --unix PATH. */

@@ -1,4 +1,7 @@
 // Runs the built `netkit` binary the way a user does (global-setup.ts builds it when needed).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type ManagedProcess,
@@ -55,6 +58,62 @@ export async function startNetkit(args: string[], opts: SpawnOptions = {}): Prom
     await proc.stop('SIGKILL', 0);
     throw e;
   }
+}
+
+/**
+ * Any netkit server's line once bound, UDP, TCP or client list: "listening on ENDPOINT (KIND)",
+ * ENDPOINT being ADDRESS:PORT ("[::1]:PORT" for IPv6) or a Unix socket path.
+ */
+export const LISTENING_ANY = /listening on (\S+) \(([^)]+)\)/;
+
+export interface BoundNetkit extends ManagedProcess {
+  /** As printed: "127.0.0.1:PORT", "[::1]:PORT" or the socket path. */
+  readonly endpoint: string;
+  /** The bound port; 0 for a Unix socket. */
+  readonly port: number;
+  /** What follows the endpoint in parentheses: "tcp", "client list, plain protocol"... */
+  readonly kind: string;
+}
+
+/**
+ * Like startNetkit for any server, TCP and Unix sockets included: spawns it (pass `--port 0` or
+ * `--unix PATH`) and resolves once its "listening on" line is out.
+ */
+export async function startNetkitServer(
+  args: string[],
+  opts: SpawnOptions = {},
+  timeout = 10_000,
+): Promise<BoundNetkit> {
+  const proc = spawnNetkit(args, opts);
+  try {
+    const m = await proc.waitFor(LISTENING_ANY, { stream: 'stderr', timeout });
+    const endpoint = m[1] ?? '';
+    const port = /:(\d+)$/.exec(endpoint)?.[1];
+    return Object.assign(proc, {
+      endpoint,
+      port: port === undefined ? 0 : Number(port),
+      kind: m[2] ?? '',
+    });
+  } catch (e) {
+    await proc.stop('SIGKILL', 0);
+    throw e;
+  }
+}
+
+/**
+ * Call once at the top of a test file: returns `tempDir()`, which makes a fresh folder (for Unix
+ * sockets); every folder made is removed after each test.
+ */
+export function useTempDirs(): () => Promise<string> {
+  const made: string[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  });
+  return () =>
+    mkdtemp(join(tmpdir(), 'netkit-cli-')).then((d) => {
+      made.push(d);
+      return d;
+    });
 }
 
 /**

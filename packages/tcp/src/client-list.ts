@@ -2,7 +2,7 @@ import { checkInteger, checkTimeout } from '@netkit/internal';
 import { type ConnectOptions, connect } from './connect.js';
 import type { TcpConnection } from './connection.js';
 import { ClientListError, ClientNameError } from './errors.js';
-import { lengthPrefixed } from './framing/index.js';
+import { FrameTooLargeError, lengthPrefixed } from './framing/index.js';
 import { createServer, type TcpServer, type TcpServerOptions } from './server.js';
 
 /** One entry, as the seed's client_list.py keeps it. */
@@ -206,11 +206,24 @@ function readPlainName(
   });
 }
 
+/** The first frame; an oversize one becomes a ClientNameError (answered), not a closed connection. */
 async function readFramedName(
   connection: TcpConnection,
   codec: ReturnType<typeof lengthPrefixed>,
 ): Promise<Buffer> {
-  for await (const frame of connection.frames(codec)) return Buffer.from(frame);
+  const decoder = codec.decoder();
+  try {
+    for await (const chunk of connection) {
+      const [first] = decoder.push(chunk);
+      if (first) return Buffer.from(first);
+    }
+    const [last] = decoder.end();
+    if (last) return Buffer.from(last);
+  } catch (err) {
+    if (err instanceof FrameTooLargeError)
+      throw new ClientNameError(`the name is longer than ${codec.maxFrameSize} bytes`);
+    throw err;
+  }
   throw new ClientNameError('the client closed before sending a name');
 }
 

@@ -7,7 +7,7 @@ import {
 } from 'node:net';
 import { checkInteger, checkTimeout } from '@netkit/internal';
 import { type ConnectionOptions, TcpConnection } from './connection.js';
-import { ByteLimitError, IdleTimeoutError, systemError, TcpError } from './errors.js';
+import { AbortedError, ByteLimitError, IdleTimeoutError, systemError, TcpError } from './errors.js';
 
 export interface HandlerContext {
   /** Fires when the server starts shutting down: long handlers should finish up. */
@@ -30,6 +30,11 @@ export interface TcpServerOptions extends ConnectionOptions {
   port?: number;
   /** A Unix socket path instead of host and port. A stale socket file there is removed. */
   path?: string;
+  /**
+   * Connections waiting in the kernel to be accepted (default 511; the kernel caps it at
+   * net.core.somaxconn). Raise it for bursts of many connections at once.
+   */
+  backlog?: number;
   /** Connections open at once (default 1024); one more is refused at once with a reset and counted. */
   maxConnections?: number;
   /** Milliseconds without data after which a connection is closed (default 0: never). */
@@ -116,6 +121,12 @@ export class TcpServer implements AsyncDisposable {
   /** Binds and starts accepting (host/port, or path). */
   async listen(): Promise<void> {
     const { path, host = '127.0.0.1', port = 0 } = this.#options;
+    const backlog = checkInteger('backlog', this.#options.backlog ?? 511, 1, 2 ** 31 - 1);
+    if (this.#closing)
+      throw new AbortedError(
+        'listen: the server was closed before it listened',
+        this.#options.signal?.reason,
+      );
     if (path !== undefined) await removeStaleSocket(path);
     const where = path ?? (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
     await new Promise<void>((resolve, reject) => {
@@ -125,9 +136,17 @@ export class TcpServer implements AsyncDisposable {
         this.server.off('error', onError);
         resolve();
       };
-      if (path !== undefined) this.server.listen({ path, backlog: 511 }, done);
-      else this.server.listen({ host, port, backlog: 511 }, done);
+      if (path !== undefined) this.server.listen({ path, backlog }, done);
+      else this.server.listen({ host, port, backlog }, done);
     });
+    if (this.#closing) {
+      // Closed while binding: do not leave a listener nobody can close.
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      throw new AbortedError(
+        'listen: the server was closed while it started',
+        this.#options.signal?.reason,
+      );
+    }
     // Later server errors (EMFILE on accept...) must not crash the process.
     this.server.on('error', () => undefined);
   }
@@ -187,6 +206,8 @@ export class TcpServer implements AsyncDisposable {
         }
       };
       socket.on('data', onData);
+      // The listener switched the socket to flowing mode; bytes must wait for the handler's reads.
+      socket.pause();
     }
     void this.#run(connection);
   }

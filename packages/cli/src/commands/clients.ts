@@ -53,10 +53,7 @@ export const clientsServe: Command = {
       ...(maxNameBytes !== undefined && { maxNameBytes }),
       onJoin: (entry, size) => {
         if (out.flags.json) out.json({ event: 'join', ...entry, clients: size });
-        else
-          out.line(
-            `${entry.name} joined from ${entry.address}:${entry.port} (${size} client${size === 1 ? '' : 's'})`,
-          );
+        else out.line(`${entry.name} joined from ${peerOf(entry)} (${plural(size, 'client')})`);
         if (count !== undefined && ++joins >= count) stop();
       },
       onRefuse: (reason, c) => out.info(`netkit: refused ${c.remote}: ${reason}`),
@@ -67,7 +64,7 @@ export const clientsServe: Command = {
     await stopped;
     await server.close({ drainTimeout: 2000 });
     out.info(
-      `${Object.keys(server.clients()).length} clients in the list; accepted ${server.stats.accepted}, errors ${server.stats.errors}`,
+      `${plural(Object.keys(server.clients()).length, 'client')} in the list; accepted ${server.stats.accepted}, errors ${server.stats.errors}`,
     );
     return ExitCode.ok;
   },
@@ -124,3 +121,15 @@ export const clientsJoin: Command = {
     return ExitCode.ok;
   },
 };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "127.0.0.1:5000", "[::1]:5000", or "a Unix socket" (whose peers have no address). */
+function peerOf(entry: { address: string; port: number }): string {
+  if (entry.address === 'unix') return 'a Unix socket';
+  return entry.address.includes(':')
+    ? `[${entry.address}]:${entry.port}`
+    : `${entry.address}:${entry.port}`;
+}

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { connect } from '@netkit/tcp';
 import type { Command } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
 import { showPayload } from '../payload-text.js';
 import { connectTarget, timeoutFlag, UNIX_FLAG } from '../tcp-target.js';
 
@@ -20,7 +20,8 @@ export const tcpChat: Command = {
     'Lines are sent with their newline. At the end of input (Ctrl-D) the connection is half-closed\nand what the server still sends is printed until it closes.',
   examples: ['netkit tcp chat localhost 6667'],
   async run(args, { out, signal }) {
-    const target = connectTarget(args);
+    const { target, after } = connectTarget(args);
+    if (after !== undefined) throw new UsageError('give HOST PORT or --unix PATH, not both');
     const connection = await connect({ ...target, timeout: timeoutFlag(args.flags, 5000), signal });
     const interactive = Boolean(out.io.stdin.isTTY);
     const printing = (async () => {

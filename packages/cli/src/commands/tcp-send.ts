@@ -44,13 +44,11 @@ export const tcpSend: Command = {
     'netkit tcp send --unix /tmp/echo.sock hello -w',
   ],
   async run(args, { out, signal }) {
-    const target = connectTarget(args);
+    const { target, after: text } = connectTarget(args);
     const timeout = timeoutFlag(args.flags, 5000);
     const maxBytes = intArg('--max-reply', args.flags['max-reply'], 1, 2 ** 31) ?? 64 * 2 ** 20;
     const message =
-      args.positionals.MESSAGE !== undefined
-        ? Buffer.from(args.positionals.MESSAGE)
-        : await readStdin(out.io, 2 ** 31, 'MESSAGE');
+      text !== undefined ? Buffer.from(text) : await readStdin(out.io, 2 ** 31, 'MESSAGE');
     const connection = await connect({ ...target, timeout, signal });
     try {
       await connection.send(message);

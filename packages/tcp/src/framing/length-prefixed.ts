@@ -44,6 +44,17 @@ export function lengthPrefixed(options: LengthPrefixedOptions = {}): FrameCodec<
       ? 'a 2-byte prefix carries at most 65535 bytes; use prefixBytes: 4'
       : 'raise maxFrameSize';
 
+  const writeFrame = (payload: Buffer, out: Buffer, at: number): number => {
+    const size = payload.length;
+    if (size > maxFrameSize) {
+      throw new FrameTooLargeError(`frame of ${size} bytes`, size, maxFrameSize, hint);
+    }
+    if (prefixBytes === 4) out.writeUInt32BE(size, at);
+    else out.writeUInt16BE(size, at);
+    payload.copy(out, at + prefixBytes);
+    return prefixBytes + size;
+  };
+
   return {
     maxFrameSize,
     encodingLength(value: Uint8Array): number {
@@ -51,15 +62,12 @@ export function lengthPrefixed(options: LengthPrefixedOptions = {}): FrameCodec<
     },
     encode(value: Uint8Array): Uint8Array {
       const payload = asBuffer('value', value);
-      const size = payload.length;
-      if (size > maxFrameSize) {
-        throw new FrameTooLargeError(`frame of ${size} bytes`, size, maxFrameSize, hint);
-      }
-      const out = Buffer.allocUnsafe(prefixBytes + size);
-      if (prefixBytes === 4) out.writeUInt32BE(size, 0);
-      else out.writeUInt16BE(size, 0);
-      out.set(payload, prefixBytes);
+      const out = Buffer.allocUnsafe(prefixBytes + payload.length);
+      writeFrame(payload, out, 0);
       return out;
+    },
+    encodeInto(value: Uint8Array, target: Uint8Array, offset: number): number {
+      return writeFrame(asBuffer('value', value), asBuffer('target', target), offset);
     },
     decoder(): FrameDecoder<Uint8Array> {
       return new LengthPrefixedDecoder(prefixBytes, maxFrameSize, hint);

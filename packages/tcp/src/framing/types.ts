@@ -21,6 +21,11 @@ export interface FrameEncoder<T> {
   encode(value: T): Uint8Array;
   /** Bytes encode(value) will produce. */
   encodingLength(value: T): number;
+  /**
+   * Writes the frame into `target` at `offset` (which must have encodingLength(value) bytes free)
+   * and returns the bytes written: lets a connection batch frames without a buffer per frame.
+   */
+  encodeInto?(value: T, target: Uint8Array, offset: number): number;
 }
 
 /** An encoder plus a factory of decoders (one decoder per stream: they hold its partial frame). */
