@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-/** The tour: five UDP steps, then three TCP steps. */
-const STEPS = 8;
+/** The tour: five UDP steps, three TCP steps, three DNS steps. */
+const STEPS = 11;
 
 import { jsonLines, netkit } from './netkit.js';
 

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const cli = fileURLToPath(new URL('..', import.meta.url));
 const udp = fileURLToPath(new URL('../../udp', import.meta.url));
 const tcp = fileURLToPath(new URL('../../tcp', import.meta.url));
+const dns = fileURLToPath(new URL('../../dns', import.meta.url));
 
 describe('published package', () => {
   let installed: Installed;
   beforeAll(async () => {
-    // @netkit/udp and @netkit/tcp are not on a registry here: install their tarballs alongside.
-    installed = await packAndInstall([udp, tcp, cli]);
+    // The packages it uses are not on a registry here: install their tarballs alongside.
+    installed = await packAndInstall([udp, tcp, dns, cli]);
   }, 240_000);
   afterAll(() => installed?.cleanup());
 

@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { clientsJoin, clientsServe } from './clients.js';
 import { demo } from './demo.js';
+import { dnsQuery } from './dns-query.js';
+import { dnsServe } from './dns-serve.js';
 import { tcpChat } from './tcp-chat.js';
 import { tcpSend } from './tcp-send.js';
 import { tcpEcho, tcpListen, tcpServe } from './tcp-serve.js';
@@ -24,4 +26,6 @@ export const COMMANDS: Command[] = [
   tcpChat,
   clientsServe,
   clientsJoin,
+  dnsQuery,
+  dnsServe,
 ];
