@@ -3,7 +3,7 @@ import { createServer as createUdpServer, type UdpServer } from '@netkit/udp';
 import { Opcode, Rcode, RecordType } from './constants.js';
 import { DnsMalformedError } from './errors.js';
 import { decode, encode, encodingLength } from './message.js';
-import type { Message, MessageInput, OptRecord, Question, ResourceRecord } from './types.js';
+import type { Message, MessageInput, OptRecord, ResourceRecord } from './types.js';
 
 /** Where a query came from, for handlers. */
 export interface QueryContext {
