@@ -219,6 +219,21 @@ export async function createServer(options: DnsServerOptions): Promise<DnsServer
   const handler =
     options.handler ?? (options.records ? recordsHandler(options.records) : undefined);
   if (!handler) throw new TypeError('createServer needs records or a handler');
+  // With port 0 the UDP port is free but the same TCP port may not be: pick again (bounded).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listenBoth(handler, options);
+    } catch (err) {
+      const retry =
+        (options.port ?? 0) === 0 &&
+        (err as { code?: string }).code === 'EADDRINUSE' &&
+        attempt < 20;
+      if (!retry) throw err;
+    }
+  }
+}
+
+async function listenBoth(handler: DnsHandler, options: DnsServerOptions): Promise<DnsServer> {
   const stats: DnsServerStats = { queries: 0, tcpQueries: 0, truncated: 0, formerr: 0, dropped: 0 };
   const host = options.host ?? '127.0.0.1';
   const udp = await createUdpServer(
