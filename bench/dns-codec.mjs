@@ -172,6 +172,13 @@ export function codecTable(results) {
       ? `Sanity: both libraries decode all ${sanity.length} messages to the same content, and what each encodes decodes to it again.`
       : `Sanity FAILED for ${bad.map((s) => `${s.label} (${s.problems[0]})`).join('; ')}.`,
   );
+  const noisy = results.filter((r) => r.detail.ratioP90 > 2 * r.detail.ratioP10);
+  if (noisy.length > 0) {
+    notes.push(
+      `Wide spread of round ratios (${noisy.map((r) => r.params.operation).join(', ')}): other load on the machine ` +
+        'stalled single slices; the medians over 100 rounds hold, single rounds do not.',
+    );
+  }
   notes.push(
     'Each ratio is the median of per-round ratios; a round is one slice of each side, the first side alternating. ' +
       'netkit compresses names when it encodes (dns-packet does not), so its output is smaller: the second column of the table below.',

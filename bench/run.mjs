@@ -3,11 +3,14 @@
 //   node run.mjs                 every benchmark
 //   node run.mjs udp-echo        those whose name contains "udp-echo" (udp-echo, udp-echo-sanity)
 //   node run.mjs tcp             the TCP ones (tcp-framed, tcp-bulk, tcp-clients)
+//   node run.mjs dns             the DNS ones (dns-codec, dns-resolver)
 //   node run.mjs udp-echo-calibrate   a method check that runs only when named exactly
 //   node run.mjs --list          names only
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchmarks as dnsCodec } from './dns-codec.mjs';
+import { benchmarks as dnsResolver } from './dns-resolver.mjs';
 import { pinning } from './lib/children.mjs';
 import { benchmarks as tcpBulk } from './tcp-bulk.mjs';
 import { benchmarks as tcpClients } from './tcp-clients.mjs';
@@ -15,7 +18,15 @@ import { benchmarks as tcpFramed } from './tcp-framed.mjs';
 import { benchmarks as echo } from './udp-echo.mjs';
 import { benchmarks as latency } from './udp-request-latency.mjs';
 
-const all = [...echo, ...latency, ...tcpFramed, ...tcpBulk, ...tcpClients];
+const all = [
+  ...echo,
+  ...latency,
+  ...tcpFramed,
+  ...tcpBulk,
+  ...tcpClients,
+  ...dnsCodec,
+  ...dnsResolver,
+];
 const args = process.argv.slice(2);
 
 if (args.includes('--list') || args.includes('-l')) {

@@ -188,9 +188,7 @@ for (const op of ['decode', 'encode', 'decode-compressed', 'sanity']) {
 const perMessage = messages.map(({ label }, i) => {
   const out = { label };
   for (const op of ['decode', 'encode']) {
-    const fns = Object.fromEntries(
-      SIDES.map((s) => [s, passFn(op, s, [inputs[op][s][i]])]),
-    );
+    const fns = Object.fromEntries(SIDES.map((s) => [s, passFn(op, s, [inputs[op][s][i]])]));
     const res = compare(fns, 1, msgRounds, msgSliceMs, Math.min(warmupMs, 4 * msgSliceMs));
     out[op] = { netkit: res.netkit, dnsPacket: res.dnsPacket, ratio: res.ratio };
   }

@@ -184,7 +184,9 @@ function fullIPv6(text) {
   const [head, tail = ''] = text.includes('::') ? text.split('::') : [text, undefined];
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
-  const groups = text.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  const groups = text.includes('::')
+    ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t]
+    : h;
   return groups.map((g) => g.padStart(4, '0').toLowerCase()).join(':');
 }
 
@@ -200,7 +202,8 @@ function canonicalMessage(m, records) {
 /** A netkit Message in canonical form. */
 export function canonicalNetkit(m) {
   const option = (o) => {
-    if (o.code === 10) return { code: 10, data: hex(Buffer.concat([o.client, o.server ?? new Uint8Array(0)])) };
+    if (o.code === 10)
+      return { code: 10, data: hex(Buffer.concat([o.client, o.server ?? new Uint8Array(0)])) };
     if (o.data) return { code: o.code, data: hex(o.data) };
     return { code: o.code, decoded: o };
   };

@@ -21,8 +21,7 @@ import { cpuTicks, cpuTimeMs, cpuUse, pinning } from './children.mjs';
 import { median, percentiles } from './stats.mjs';
 
 const args = process.argv.slice(2).map(Number);
-const [port, names, concurrency, warmupMs, rampMs, windowMs, rounds, timeLimitMs, serverPid] =
-  args;
+const [port, names, concurrency, warmupMs, rampMs, windowMs, rounds, timeLimitMs, serverPid] = args;
 if (
   !(port > 0 && names > 0 && concurrency > 0 && warmupMs >= 0 && rampMs >= 0 && windowMs > 0) ||
   !(rounds > 0 && timeLimitMs > 0)
@@ -84,7 +83,9 @@ async function runWindow(side, ramp, window, count) {
   const errorKinds = {};
   let t0 = 0;
   let t1 = 0;
+  /** @type {NodeJS.CpuUsage | undefined} */
   let cpu0;
+  /** @type {NodeJS.CpuUsage | undefined} */
   let cpu1;
   let server0 = 0;
   let server1 = 0;
@@ -190,7 +191,8 @@ const summary = (side) => {
   const [p50, p99] = percentiles(all[side], [50, 99]);
   const sum = (k) => rs.reduce((a, r) => a + r[k], 0);
   const kinds = {};
-  for (const r of rs) for (const [k, v] of Object.entries(r.errorKinds)) kinds[k] = (kinds[k] ?? 0) + v;
+  for (const r of rs)
+    for (const [k, v] of Object.entries(r.errorKinds)) kinds[k] = (kinds[k] ?? 0) + v;
   return {
     qps: median(rs.map((r) => r.qps)),
     p50,

@@ -1,0 +1,355 @@
+// Resolver queries per second: netkit's query() against node:dns's Resolver (c-ares), both
+// against one unbound on 127.0.0.1 answering from a generated local zone (auth-zone, no
+// recursion), 100 queries in flight, the two alternating in rounds in one client process; then
+// dnsperf against the same server as the limit. unbound on CPU 0, the clients on CPU 1. See
+// README.md, "DNS resolver".
+import dgram from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { query } from '@netkit/dns';
+import {
+  haveCommand,
+  killChildren,
+  pinning,
+  profileArgs,
+  sleep,
+  spawnNode,
+  spawnPinned,
+  stopChildren,
+} from './lib/children.mjs';
+import { percentiles } from './lib/stats.mjs';
+import { fmt, fmtInt, fmtPct, markdownTable } from './lib/table.mjs';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const CLIENT = here('./lib/dns-resolver-client.mjs');
+
+export const defaults = {
+  names: 1000, // A records in the zone, asked in turn
+  concurrency: 100, // queries in flight per side
+  warmupMs: 1500, // per side, once
+  rampMs: 300, // per window, before counting starts
+  windowMs: 2500, // counted, per side per round
+  rounds: 6,
+  timeLimitMs: 60_000, // for the client's rounds
+  dnsperfSeconds: 3,
+};
+
+/** The target of the issue that added this benchmark: netkit at least 1.5x node:dns. */
+const TARGET_RATIO = 1.5;
+const ZONE = 'bench.netkit.';
+
+/** A zone with SOA, NS and `names` A records: hI -> 10.0.(I>>8).(I&255). */
+function zoneText(names) {
+  const lines = [
+    `$ORIGIN ${ZONE}`,
+    '$TTL 300',
+    `@ IN SOA ns.${ZONE} hostmaster.${ZONE} 1 3600 600 86400 300`,
+    '@ IN NS ns',
+    'ns IN A 127.0.0.1',
+  ];
+  for (let i = 0; i < names; i++) lines.push(`h${i} IN A 10.0.${i >> 8}.${i & 255}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function unboundConf(dir, port) {
+  return `server:
+  interface: 127.0.0.1
+  port: ${port}
+  do-ip6: no
+  do-daemonize: no
+  chroot: ""
+  username: ""
+  pidfile: ""
+  directory: "${dir}"
+  use-syslog: no
+  logfile: ""
+  verbosity: 0
+  num-threads: 1
+  access-control: 127.0.0.0/8 allow
+auth-zone:
+  name: "${ZONE}"
+  zonefile: "${path.join(dir, 'bench.zone')}"
+  for-downstream: yes
+  for-upstream: no
+remote-control:
+  control-enable: no
+`;
+}
+
+/** A UDP port that was free a moment ago on 127.0.0.1. */
+async function freePort() {
+  const s = dgram.createSocket('udp4');
+  await new Promise((resolve) => s.bind(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = s.address();
+  await new Promise((resolve) => s.close(() => resolve(undefined)));
+  return port;
+}
+
+/**
+ * Starts unbound on CPU 0 and waits until it answers h0 (a netkit query, at most 50 tries over
+ * about 5 s); tries another port when it exits (its port was taken meanwhile). Returns
+ * { child, port }.
+ */
+async function startUnbound(dir, cpu, log) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = await freePort();
+    const conf = path.join(dir, 'unbound.conf');
+    writeFileSync(conf, unboundConf(dir, port));
+    const child = spawnPinned('unbound', ['-d', '-c', conf], { cpu, name: 'unbound' });
+    for (let i = 0; i < 50 && child.exitCode === undefined; i++) {
+      try {
+        const { message } = await query(`h0.${ZONE}`, 'A', {
+          servers: [`127.0.0.1:${port}`],
+          timeout: 100,
+          retries: 0,
+        });
+        if (message.rcode === 0 && message.answers[0]?.data === '10.0.0.0') return { child, port };
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    log(`  dns-resolver: unbound on port ${port} did not answer (attempt ${attempt}/3)`);
+    await killChildren([child]);
+  }
+  throw new Error('unbound did not start (see its messages above)');
+}
+
+/** dnsperf against the server, pinned like the clients; its figures, or a reason it has none. */
+async function runDnsperf(dir, port, o, cpu) {
+  if (!haveCommand('dnsperf', ['-h'])) return { available: false };
+  const file = path.join(dir, 'queries.txt');
+  writeFileSync(
+    file,
+    `${Array.from({ length: o.names }, (_, i) => `h${i}.${ZONE} A`).join('\n')}\n`,
+  );
+  const child = spawnPinned(
+    'dnsperf',
+    [
+      '-s',
+      '127.0.0.1',
+      '-p',
+      port,
+      '-d',
+      file,
+      '-l',
+      o.dnsperfSeconds,
+      '-q',
+      o.concurrency,
+      '-t',
+      2,
+    ],
+    { cpu, name: 'dnsperf' },
+  );
+  const out = await child.output(o.dnsperfSeconds * 1000 + 15_000);
+  const num = (re) => {
+    const m = re.exec(out);
+    return m ? Number(m[1]) : Number.NaN;
+  };
+  return {
+    available: true,
+    qps: num(/Queries per second:\s+([\d.]+)/),
+    avgLatencyUs: num(/Average Latency \(s\):\s+([\d.]+)/) * 1e6,
+    lost: num(/Queries lost:\s+(\d+)/),
+    completed: num(/Queries completed:\s+(\d+)/),
+    concurrency: o.concurrency,
+    seconds: o.dnsperfSeconds,
+  };
+}
+
+export async function measureResolver({ log = (_line) => {}, ...options } = {}) {
+  const o = { ...defaults, ...options };
+  if (!haveCommand('unbound', ['-V'])) {
+    throw new Error('unbound is not installed (apt-get install unbound): dns-resolver needs it');
+  }
+  const pin = pinning();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'netkit-bench-dns-'));
+  let unbound;
+  let client;
+  try {
+    writeFileSync(path.join(dir, 'bench.zone'), zoneText(o.names));
+    const started = await startUnbound(dir, pin.serverCpu, log);
+    unbound = started.child;
+    const { port } = started;
+    log(`  dns-resolver: unbound (pid ${unbound.pid}) answers on 127.0.0.1:${port}`);
+    client = spawnNode(
+      CLIENT,
+      [
+        port,
+        o.names,
+        o.concurrency,
+        o.warmupMs,
+        o.rampMs,
+        o.windowMs,
+        o.rounds,
+        o.timeLimitMs,
+        unbound.pid,
+      ],
+      { cpu: pin.loadCpu, nodeArgs: profileArgs('dns-resolver-client') },
+    );
+    await client.line('READY', 10_000);
+    const res = await client.json('RESULT ', o.timeLimitMs + 60_000);
+    await stopChildren([client]);
+    const dnsperf = await runDnsperf(dir, port, o, pin.loadCpu);
+    log(
+      dnsperf.available
+        ? `  dns-resolver: dnsperf ${fmtInt(dnsperf.qps)} q/s, average latency ${fmt(dnsperf.avgLatencyUs, 0)} µs, lost ${dnsperf.lost}`
+        : '  dns-resolver: dnsperf not available here',
+    );
+    const [p10, p90] = percentiles(res.ratios, [10, 90]);
+    const params = {
+      names: o.names,
+      concurrency: o.concurrency,
+      warmupMs: o.warmupMs,
+      rampMs: o.rampMs,
+      windowMs: o.windowMs,
+      rounds: o.rounds,
+      roundsDone: res.roundsDone,
+      server: 'unbound, auth-zone, 1 thread',
+    };
+    const common = {
+      name: 'dns-resolver',
+      params,
+      subject: 'netkit query()',
+      anchor: 'node:dns Resolver (c-ares)',
+    };
+    const detail = {
+      netkit: res.netkit,
+      nodeDns: res.nodeDns,
+      roundRatios: res.ratios,
+      ratioP10: p10,
+      ratioP90: p90,
+      rounds: res.rounds,
+      dnsperf,
+      target: TARGET_RATIO,
+    };
+    return [
+      {
+        ...common,
+        statistic: 'queries/s, median of rounds',
+        subjectValue: res.netkit.qps,
+        anchorValue: res.nodeDns.qps,
+        ratio: res.ratio,
+        unit: 'queries/s',
+        better: 'higher',
+        detail,
+      },
+      {
+        ...common,
+        statistic: 'p50 latency',
+        subjectValue: res.netkit.p50,
+        anchorValue: res.nodeDns.p50,
+        ratio: res.netkit.p50 / res.nodeDns.p50,
+        unit: 'µs',
+        better: 'lower',
+        detail: { samples: { subject: res.netkit.samples, anchor: res.nodeDns.samples } },
+      },
+      {
+        ...common,
+        statistic: 'p99 latency',
+        subjectValue: res.netkit.p99,
+        anchorValue: res.nodeDns.p99,
+        ratio: res.netkit.p99 / res.nodeDns.p99,
+        unit: 'µs',
+        better: 'lower',
+        detail: { samples: { subject: res.netkit.samples, anchor: res.nodeDns.samples } },
+      },
+    ];
+  } finally {
+    await stopChildren([client]);
+    await killChildren([unbound]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function resolverTable(results) {
+  const [qps, p50, p99] = results;
+  const d = qps.detail;
+  const n = d.netkit;
+  const a = d.nodeDns;
+  const header = [
+    `${qps.params.concurrency} in flight, ${qps.params.names} names`,
+    'netkit query()',
+    'node:dns Resolver (c-ares)',
+    'ratio netkit/node:dns',
+    'per-round ratios',
+  ];
+  const rows = [
+    [
+      'queries/s, median of rounds (higher is better)',
+      fmtInt(qps.subjectValue),
+      fmtInt(qps.anchorValue),
+      fmt(qps.ratio, 3),
+      d.roundRatios.map((x) => fmt(x, 2)).join(', '),
+    ],
+    [
+      'p50 latency, µs (lower is better)',
+      fmtInt(p50.subjectValue),
+      fmtInt(p50.anchorValue),
+      fmt(p50.ratio, 3),
+      '',
+    ],
+    [
+      'p99 latency, µs (lower is better)',
+      fmtInt(p99.subjectValue),
+      fmtInt(p99.anchorValue),
+      fmt(p99.ratio, 3),
+      '',
+    ],
+    [
+      'client CPU per query, µs',
+      fmt(n.clientCpuUsPerQuery, 1),
+      fmt(a.clientCpuUsPerQuery, 1),
+      fmt(n.clientCpuUsPerQuery / a.clientCpuUsPerQuery, 3),
+      '',
+    ],
+    [
+      'client CPU / unbound CPU (share of a CPU)',
+      `${fmtPct(n.clientCpuShare, 0)} / ${fmtPct(n.serverCpuShare, 0)}`,
+      `${fmtPct(a.clientCpuShare, 0)} / ${fmtPct(a.serverCpuShare, 0)}`,
+      '',
+      '',
+    ],
+  ];
+  const table = markdownTable(header, rows, ['left', 'right', 'right', 'right', 'left']);
+  const notes = [];
+  notes.push(
+    `Target: netkit ≥ ${TARGET_RATIO}x node:dns queries/s: ${fmt(qps.ratio, 2)}x, ${qps.ratio >= TARGET_RATIO ? 'met' : 'NOT met'}.`,
+  );
+  const dp = d.dnsperf;
+  notes.push(
+    dp.available
+      ? `Limit: dnsperf (${dp.concurrency} in flight, ${dp.seconds} s, pinned like the clients) against the same unbound: ` +
+          `${fmtInt(dp.qps)} queries/s, average latency ${fmtInt(dp.avgLatencyUs)} µs, ${dp.lost} lost.`
+      : 'Limit: dnsperf not available here.',
+  );
+  notes.push(
+    `Answers: ${fmtInt(n.samples)} / ${fmtInt(a.samples)} timed; errors ${n.errors} / ${a.errors}` +
+      `${Object.keys(n.errorKinds).length + Object.keys(a.errorKinds).length ? ` (${JSON.stringify(n.errorKinds)} / ${JSON.stringify(a.errorKinds)})` : ''}; ` +
+      `wrong or missing address ${n.wrong} / ${a.wrong} (netkit / node:dns). ` +
+      `Median idle during the windows: CPU 0 (unbound) ${fmtPct(n.serverCpuIdle, 0)} / ${fmtPct(a.serverCpuIdle, 0)}, ` +
+      `CPU 1 (client) ${fmtPct(n.loadCpuIdle, 0)} / ${fmtPct(a.loadCpuIdle, 0)}.`,
+  );
+  if (Math.min(n.clientCpuShare, a.clientCpuShare) < 0.8) {
+    notes.push(
+      `The clients got only ${fmtPct(n.clientCpuShare, 0)} / ${fmtPct(a.clientCpuShare, 0)} of CPU 1: other load shared it, ` +
+        'which pulls the queries/s ratio towards 1; the client CPU per query ' +
+        `(${fmt(n.clientCpuUsPerQuery / a.clientCpuUsPerQuery, 2)}x) is the steadier figure.`,
+    );
+  }
+  return `${table}\n\n${notes.join('\n')}`;
+}
+
+export const benchmarks = [
+  {
+    name: 'dns-resolver',
+    title:
+      'DNS resolver queries/s and latency: @netkit/dns query() vs node:dns Resolver (c-ares), 100 in flight, unbound on loopback',
+    async run({ log }) {
+      const results = await measureResolver({ log });
+      return { results, table: resolverTable(results) };
+    },
+  },
+];
