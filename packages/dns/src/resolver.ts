@@ -167,10 +167,12 @@ export async function query(
         ) {
           edns = false;
           lastError = new DnsServerError(`${server.label} answered FORMERR to EDNS`, rcode);
-          const plain =
+          let plain =
             mode === 'always'
               ? await overTcp(server, build, qname, qtype, klass, timeout, signal)
               : await overUdp(server, build, qname, qtype, klass, timeout, signal);
+          if (plain.message.tc && mode === 'auto')
+            plain = await overTcp(server, build, qname, qtype, klass, timeout, signal);
           if (
             plain.message.rcode !== Rcode.SERVFAIL &&
             plain.message.rcode !== Rcode.REFUSED &&
@@ -321,6 +323,9 @@ async function overTcp(
       ),
     timeout,
   );
+  const onAbort = () =>
+    connection.destroy(new DnsAbortedError(`query ${name}: aborted`, signal?.reason));
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await connection.sendFrame(TCP_CODEC, build(id));
     for await (const frame of connection.frames(TCP_CODEC)) {
@@ -338,8 +343,10 @@ async function overTcp(
     }
     throw new DnsServerError(`${server.label} closed the TCP connection without answering`);
   } catch (err) {
-    throw connection.closeReason instanceof DnsTimeoutError ? connection.closeReason : err;
+    const reason = connection.closeReason;
+    throw reason instanceof DnsTimeoutError || reason instanceof DnsAbortedError ? reason : err;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     clearTimeout(timer);
     connection.destroy();
   }

@@ -66,6 +66,15 @@ export function recordsHandler(records: ResourceRecord[]): DnsHandler {
     else byName.set(key, [record]);
     if (record.type === RecordType.SOA) apexes.push({ name: key, soa: record });
   }
+  // Names with no records but names below them (empty non-terminals, like _tcp.example.)
+  // exist: NODATA, not NXDOMAIN (RFC 8020 would otherwise deny everything below them).
+  const nonTerminals = new Set<string>();
+  for (const owner of byName.keys()) {
+    for (let at = owner.indexOf('.'); at !== -1; at = owner.indexOf('.', at + 1)) {
+      const parent = owner.slice(at + 1);
+      if (!byName.has(parent)) nonTerminals.add(parent);
+    }
+  }
   const zoneOf = (name: string) =>
     apexes
       .filter((z) => name === z.name || name.endsWith(`.${z.name}`) || z.name === '.')
@@ -81,6 +90,7 @@ export function recordsHandler(records: ResourceRecord[]): DnsHandler {
       const zone = zoneOf(name);
       if (!here) {
         if (!zone) return answers.length ? { aa: true, answers } : { rcode: Rcode.REFUSED };
+        if (nonTerminals.has(name)) return { aa: true, answers, authorities: [zone.soa] };
         return {
           aa: true,
           rcode: answers.length ? Rcode.NOERROR : Rcode.NXDOMAIN,
@@ -153,10 +163,14 @@ async function respond(
     query = decode(bytes);
   } catch (err) {
     if (!(err instanceof DnsMalformedError)) throw err;
+    // A malformed response is dropped (never answer a response); a malformed query gets
+    // FORMERR, echoing the id from the header we could read (RFC 1035 4.1.1).
+    if ((bytes[2]! & 0x80) !== 0) {
+      stats.dropped++;
+      return undefined;
+    }
     stats.formerr++;
-    // RFC 1035 4.1.1: FORMERR, echoing the id from the header we could read.
-    const id = (bytes[0]! << 8) | bytes[1]!;
-    return (bytes[2]! & 0x80) !== 0 ? undefined : encode({ id, qr: true, rcode: Rcode.FORMERR });
+    return encode({ id: (bytes[0]! << 8) | bytes[1]!, qr: true, rcode: Rcode.FORMERR });
   }
   if (query.qr) {
     stats.dropped++; // a response sent to a server: never answer it (no loops)
@@ -179,7 +193,13 @@ async function respond(
   // RFC 6891 6.1.3: only EDNS version 0 is spoken here.
   if (opt && opt.data.version > 0)
     return encode({ ...base, rcode: Rcode.BADVERS, additionals: replyOpt });
-  const answer = await handler(query, context);
+  let answer: DnsAnswer | undefined;
+  try {
+    answer = await handler(query, context);
+  } catch {
+    // A failing handler must not leave the client waiting for a timeout.
+    return encode({ ...base, rcode: Rcode.SERVFAIL, additionals: replyOpt });
+  }
   if (!answer) return undefined;
   const reply: MessageInput = {
     ...base,
@@ -246,7 +266,13 @@ async function listenBoth(handler: DnsHandler, options: DnsServerOptions): Promi
         stats,
       );
     },
-    { host, port: options.port ?? 0, ...(options.signal && { signal: options.signal }) },
+    // Bursts of queries arrive faster than one turn drains them: a 1 MiB buffer drops fewer.
+    {
+      host,
+      port: options.port ?? 0,
+      recvBufferSize: 2 ** 20,
+      ...(options.signal && { signal: options.signal }),
+    },
   );
   let tcp: TcpServer | undefined;
   if (options.tcp ?? true) {

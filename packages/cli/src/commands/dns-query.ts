@@ -140,7 +140,7 @@ function digText(asked: string, { message, server, transport, rtt, size }: Query
       `; EDNS: version: ${opt.data.version}, flags:${opt.data.dnssecOk ? ' do' : ''}; udp: ${opt.data.udpPayloadSize}`,
     );
   }
-  lines.push('', ';; QUESTION SECTION:', ...message.questions.map((q) => `;${questionToText(q)}`));
+  lines.push('', ';; QUESTION SECTION:', ...message.questions.map((q) => questionToText(q)));
   const section = (title: string, records: ResourceRecord[]) => {
     if (records.length)
       lines.push('', `;; ${title} SECTION:`, ...records.map((r) => recordToText(r)));

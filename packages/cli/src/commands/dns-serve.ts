@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, parseZone } from '@netkit/dns';
+import { createServer, parseZone, questionToText, recordsHandler } from '@netkit/dns';
 import type { Command } from '../command.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { intArg, str } from '../flags.js';
@@ -46,10 +46,28 @@ export const dnsServe: Command = {
       ...(origin !== undefined && { origin }),
     });
     const { stopped } = untilStopped(signal);
+    const answer = recordsHandler(records);
     const server = await createServer({
       host: str(flags.host) ?? '127.0.0.1',
       port,
-      records,
+      handler: (query, context) => {
+        const question = query.questions[0];
+        const peer = context.address.includes(':')
+          ? `[${context.address}]:${context.port}`
+          : `${context.address}:${context.port}`;
+        if (out.flags.json)
+          out.json({
+            from: context.address,
+            port: context.port,
+            transport: context.transport,
+            question: question ?? null,
+          });
+        else
+          out.line(
+            `${peer} ${context.transport} ${question ? questionToText(question).replace(/^;/, '') : '(no question)'}`,
+          );
+        return answer(query, context);
+      },
       signal,
     });
     out.info(
