@@ -1,5 +1,7 @@
 // @netkit/testkit: helpers for netkit's tests (network namespaces, bridges, veth pairs, real
 // peers, bounded child processes). Private; consumed only by vitest.
+
+export { rejectionOf, settlesWithin, thrownBy, waitUntil } from './assertions.js';
 export {
   type ExitStatus,
   type ManagedProcess,

@@ -3,7 +3,7 @@
  * origin and kept in the codec's text form, see name.ts), <character-string>s with `\X` and
  * `\DDD` escapes, numbers, TTLs (BIND's 1w2d3h4m5s too), hex, base64 and base32hex.
  */
-import { isUtf8Range, latin1, utf8 } from '../encoding.js';
+import { fromHex, isUtf8Range, latin1, utf8 } from '../encoding.js';
 import { MAX_LABEL, MAX_NAME } from '../name.js';
 import type { CharacterString } from '../strings.js';
 import type { Fail, Token } from './lexer.js';
@@ -393,27 +393,9 @@ export class Fields {
   }
 }
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const l = c | 0x20;
-  if (l >= 97 && l <= 102) return l - 87;
-  return -1;
-}
+/** Hex digits, either case, an even number of them; undefined if not (the codec's parser). */
+export const hexBytes = fromHex;
 
-/** Hex digits, either case, an even number of them; undefined if not. */
-export function hexBytes(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0) return undefined;
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const hi = hexValue(text.charCodeAt(2 * i));
-    const lo = hexValue(text.charCodeAt(2 * i + 1));
-    if (hi < 0 || lo < 0) return undefined;
-    out[i] = (hi << 4) | lo;
-  }
-  return out;
-}
-
-/** Padded base64 (RFC 4648 4); undefined if it is not. */
 export function base64Bytes(text: string): Uint8Array | undefined {
   if (text.length % 4 !== 0) return undefined;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
