@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Installed, packAndInstall, readmeExample, run } from '@netkit/testkit';
+import { type Installed, packAndInstall, run, runReadmeExample } from '@netkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('..', import.meta.url));
@@ -26,11 +26,7 @@ describe('published package', () => {
   });
 
   it('runs the README example', async () => {
-    const example = await readmeExample(join(cli, 'README.md'));
-    const result = await run(process.execPath, ['--input-type=module', '-e', example.code], {
-      cwd: installed.dir,
-      timeout: 20_000,
-    });
+    const { result } = await runReadmeExample(installed, cli);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Send a datagram/);
     expect(result.stdout).toMatch(/exit 0\n$/);

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Installed, packAndInstall, readmeExample, run } from '@netkit/testkit';
+import { type Installed, packAndInstall, runReadmeExample } from '@netkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
@@ -16,11 +15,7 @@ describe('published package', () => {
   afterAll(() => installed?.cleanup());
 
   it('installs alone from its tarball and runs the README example', async () => {
-    const example = await readmeExample(join(pkg, 'README.md'));
-    const result = await run(process.execPath, ['--input-type=module', '-e', example.code], {
-      cwd: installed.dir,
-      timeout: 20_000,
-    });
+    const { example, result } = await runReadmeExample(installed, pkg);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(example.output);

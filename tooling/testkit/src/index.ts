@@ -31,7 +31,13 @@ export {
   type NamespaceRef,
   removeNftDropRule,
 } from './nft.js';
-export { type Installed, packAndInstall, type ReadmeExample, readmeExample } from './pack.js';
+export {
+  type Installed,
+  packAndInstall,
+  type ReadmeExample,
+  readmeExample,
+  runReadmeExample,
+} from './pack.js';
 export { freePort, type NcatOptions, type NcatProcess, startNcat, startSocat } from './peers.js';
 export {
   canCreateNetns,

@@ -68,3 +68,13 @@ export async function readmeExample(readmePath: string): Promise<ReadmeExample> 
   const output = /^\s*(?:[^`\n]*\n)?\s*```text\n([\s\S]*?)```/.exec(after)?.[1];
   return { code, output };
 }
+
+/** Runs the README example of the package at `packageDir` inside an installed folder. */
+export async function runReadmeExample(installed: Installed, packageDir: string) {
+  const example = await readmeExample(join(packageDir, 'README.md'));
+  const result = await run(process.execPath, ['--input-type=module', '-e', example.code], {
+    cwd: installed.dir,
+    timeout: 20_000,
+  });
+  return { example, result };
+}
