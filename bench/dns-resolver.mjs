@@ -1,8 +1,9 @@
-// Resolver queries per second: netkit's query() against node:dns's Resolver (c-ares), both
-// against one unbound on 127.0.0.1 answering from a generated local zone (auth-zone, no
-// recursion), 100 queries in flight, the two alternating in rounds in one client process; then
-// dnsperf against the same server as the limit. unbound on CPU 0, the clients on CPU 1. See
-// README.md, "DNS resolver".
+// Resolver queries per second: netkit's query() (a fresh source port per query, the default),
+// netkit's Resolver with a pool of source ports (sourcePorts { pool: 4, maxQueriesPerSocket:
+// 100 }) and node:dns's Resolver (c-ares), all against one unbound on 127.0.0.1 answering from a
+// generated local zone (auth-zone, no recursion), 100 queries in flight, taking turns in rounds
+// in one client process; then dnsperf against the same server as the limit. unbound on CPU 0,
+// the clients on CPU 1. See README.md, "DNS resolver".
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -125,9 +126,13 @@ async function runDnsperf(dir, port, o, cpu) {
     file,
     `${Array.from({ length: o.names }, (_, i) => `h${i}.${ZONE} A`).join('\n')}\n`,
   );
+  // Through sh, whose `times` then prints dnsperf's CPU time (user and system, as a child).
   const child = spawnPinned(
-    'dnsperf',
+    'sh',
     [
+      '-c',
+      'dnsperf "$@" && times',
+      'sh',
       '-s',
       '127.0.0.1',
       '-p',
@@ -148,12 +153,19 @@ async function runDnsperf(dir, port, o, cpu) {
     const m = re.exec(out);
     return m ? Number(m[1]) : Number.NaN;
   };
+  // `times`: the shell's own user and system time, then its children's: "0m1.234s 0m0.056s".
+  const times = [...out.matchAll(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/g)].at(-1);
+  const cpuMs = times
+    ? (Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4])) * 1000
+    : Number.NaN;
+  const completed = num(/Queries completed:\s+(\d+)/);
   return {
     available: true,
     qps: num(/Queries per second:\s+([\d.]+)/),
     avgLatencyUs: num(/Average Latency \(s\):\s+([\d.]+)/) * 1e6,
     lost: num(/Queries lost:\s+(\d+)/),
-    completed: num(/Queries completed:\s+(\d+)/),
+    completed,
+    clientCpuUsPerQuery: (cpuMs * 1000) / completed,
     concurrency: o.concurrency,
     seconds: o.dnsperfSeconds,
   };
@@ -207,55 +219,75 @@ export async function measureResolver({ log = (_line) => {}, ...options } = {}) 
       windowMs: o.windowMs,
       rounds: o.rounds,
       roundsDone: res.roundsDone,
+      pool: res.pool,
       server: 'unbound, auth-zone, 1 thread',
     };
-    const common = {
-      name: 'dns-resolver',
+    const anchor = 'node:dns Resolver (c-ares)';
+    const perQuery = { name: 'dns-resolver', params, subject: 'netkit query()', anchor };
+    const pooled = {
+      name: 'dns-resolver-pooled',
       params,
-      subject: 'netkit query()',
-      anchor: 'node:dns Resolver (c-ares)',
+      subject: `netkit Resolver, sourcePorts ${JSON.stringify(res.pool)}`,
+      anchor,
     };
     const detail = {
       netkit: res.netkit,
+      netkitPool: res.netkitPool,
       nodeDns: res.nodeDns,
       roundRatios: res.ratios,
+      roundRatiosPool: res.ratiosPool,
       ratioP10: p10,
       ratioP90: p90,
       rounds: res.rounds,
       dnsperf,
       target: TARGET_RATIO,
     };
-    return [
+    const samples = (side) => ({ subject: side.samples, anchor: res.nodeDns.samples });
+    const trio = (common, side, ratio, extra) => [
       {
         ...common,
         statistic: 'queries/s, median of rounds',
-        subjectValue: res.netkit.qps,
+        subjectValue: side.qps,
         anchorValue: res.nodeDns.qps,
-        ratio: res.ratio,
+        ratio,
         unit: 'queries/s',
         better: 'higher',
-        detail,
+        detail: extra,
       },
       {
         ...common,
         statistic: 'p50 latency',
-        subjectValue: res.netkit.p50,
+        subjectValue: side.p50,
         anchorValue: res.nodeDns.p50,
-        ratio: res.netkit.p50 / res.nodeDns.p50,
+        ratio: side.p50 / res.nodeDns.p50,
         unit: 'µs',
         better: 'lower',
-        detail: { samples: { subject: res.netkit.samples, anchor: res.nodeDns.samples } },
+        detail: { samples: samples(side) },
       },
       {
         ...common,
         statistic: 'p99 latency',
-        subjectValue: res.netkit.p99,
+        subjectValue: side.p99,
         anchorValue: res.nodeDns.p99,
-        ratio: res.netkit.p99 / res.nodeDns.p99,
+        ratio: side.p99 / res.nodeDns.p99,
         unit: 'µs',
         better: 'lower',
-        detail: { samples: { subject: res.netkit.samples, anchor: res.nodeDns.samples } },
+        detail: { samples: samples(side) },
       },
+      {
+        ...common,
+        statistic: 'client CPU per query, median of rounds',
+        subjectValue: side.clientCpuUsPerQuery,
+        anchorValue: res.nodeDns.clientCpuUsPerQuery,
+        ratio: side.clientCpuUsPerQuery / res.nodeDns.clientCpuUsPerQuery,
+        unit: 'µs',
+        better: 'lower',
+        detail: {},
+      },
+    ];
+    return [
+      ...trio(perQuery, res.netkit, res.ratio, detail),
+      ...trio(pooled, res.netkitPool, res.ratioPool, { roundRatios: res.ratiosPool }),
     ];
   } finally {
     await stopChildren([client]);
@@ -268,75 +300,105 @@ export function resolverTable(results) {
   const [qps, p50, p99] = results;
   const d = qps.detail;
   const n = d.netkit;
+  const pl = d.netkitPool;
   const a = d.nodeDns;
+  const dp = d.dnsperf;
+  const pool = qps.params.pool;
   const header = [
     `${qps.params.concurrency} in flight, ${qps.params.names} names`,
-    'netkit query()',
+    'netkit query() (a port per query)',
+    `netkit Resolver (pool ${pool.pool}, ${pool.maxQueriesPerSocket} queries a port)`,
     'node:dns Resolver (c-ares)',
-    'ratio netkit/node:dns',
-    'per-round ratios',
+    'dnsperf (the limit)',
+    'per query / c-ares',
+    'pooled / c-ares',
   ];
+  const r3 = (f, digits = 3) => [fmt(f(n) / f(a), digits), fmt(f(pl) / f(a), digits)];
   const rows = [
     [
       'queries/s, median of rounds (higher is better)',
-      fmtInt(qps.subjectValue),
-      fmtInt(qps.anchorValue),
+      fmtInt(n.qps),
+      fmtInt(pl.qps),
+      fmtInt(a.qps),
+      dp.available ? fmtInt(dp.qps) : 'n/a',
       fmt(qps.ratio, 3),
-      d.roundRatios.map((x) => fmt(x, 2)).join(', '),
+      fmt(results[4].ratio, 3),
     ],
     [
       'p50 latency, µs (lower is better)',
-      fmtInt(p50.subjectValue),
-      fmtInt(p50.anchorValue),
+      fmtInt(n.p50),
+      fmtInt(pl.p50),
+      fmtInt(a.p50),
+      dp.available ? `${fmtInt(dp.avgLatencyUs)} (average)` : 'n/a',
       fmt(p50.ratio, 3),
-      '',
+      fmt(results[5].ratio, 3),
     ],
     [
       'p99 latency, µs (lower is better)',
-      fmtInt(p99.subjectValue),
-      fmtInt(p99.anchorValue),
-      fmt(p99.ratio, 3),
+      fmtInt(n.p99),
+      fmtInt(pl.p99),
+      fmtInt(a.p99),
       '',
+      fmt(p99.ratio, 3),
+      fmt(results[6].ratio, 3),
     ],
     [
-      'client CPU per query, µs',
+      'client CPU per query, µs (lower is better)',
       fmt(n.clientCpuUsPerQuery, 1),
+      fmt(pl.clientCpuUsPerQuery, 1),
       fmt(a.clientCpuUsPerQuery, 1),
-      fmt(n.clientCpuUsPerQuery / a.clientCpuUsPerQuery, 3),
-      '',
+      dp.available ? fmt(dp.clientCpuUsPerQuery, 1) : 'n/a',
+      ...r3((x) => x.clientCpuUsPerQuery),
     ],
     [
       'client CPU / unbound CPU (share of a CPU)',
       `${fmtPct(n.clientCpuShare, 0)} / ${fmtPct(n.serverCpuShare, 0)}`,
+      `${fmtPct(pl.clientCpuShare, 0)} / ${fmtPct(pl.serverCpuShare, 0)}`,
       `${fmtPct(a.clientCpuShare, 0)} / ${fmtPct(a.serverCpuShare, 0)}`,
+      '',
       '',
       '',
     ],
   ];
-  const table = markdownTable(header, rows, ['left', 'right', 'right', 'right', 'left']);
+  const table = markdownTable(header, rows, [
+    'left',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+  ]);
   const notes = [];
+  const verdict = (r) => `${fmt(r, 2)}x, ${r >= TARGET_RATIO ? 'met' : 'NOT met'}`;
   notes.push(
-    `Target: netkit ≥ ${TARGET_RATIO}x node:dns queries/s: ${fmt(qps.ratio, 2)}x, ${qps.ratio >= TARGET_RATIO ? 'met' : 'NOT met'}.`,
+    `Target: netkit ≥ ${TARGET_RATIO}x node:dns queries/s. A port per query (the default): ${verdict(qps.ratio)}; ` +
+      `pooled ports: ${verdict(results[4].ratio)}.`,
   );
-  const dp = d.dnsperf;
+  notes.push(
+    `Per-round ratios to node:dns, a port per query: ${d.roundRatios.map((x) => fmt(x, 2)).join(', ')}; ` +
+      `pooled: ${d.roundRatiosPool.map((x) => fmt(x, 2)).join(', ')}.`,
+  );
   notes.push(
     dp.available
       ? `Limit: dnsperf (${dp.concurrency} in flight, ${dp.seconds} s, pinned like the clients) against the same unbound: ` +
-          `${fmtInt(dp.qps)} queries/s, average latency ${fmtInt(dp.avgLatencyUs)} µs, ${dp.lost} lost.`
-      : 'Limit: dnsperf not available here.',
+          `${fmtInt(dp.qps)} queries/s, average latency ${fmtInt(dp.avgLatencyUs)} µs, ${dp.lost} lost, ` +
+          `${fmt(dp.clientCpuUsPerQuery, 1)} µs of its CPU per query.`
+      : 'Limit: dnsperf not available here (apt-get install dnsperf).',
   );
+  const sides = [n, pl, a];
+  const each = (f) => sides.map(f).join(' / ');
   notes.push(
-    `Answers: ${fmtInt(n.samples)} / ${fmtInt(a.samples)} timed; errors ${n.errors} / ${a.errors}` +
-      `${Object.keys(n.errorKinds).length + Object.keys(a.errorKinds).length ? ` (${JSON.stringify(n.errorKinds)} / ${JSON.stringify(a.errorKinds)})` : ''}; ` +
-      `wrong or missing address ${n.wrong} / ${a.wrong} (netkit / node:dns). ` +
-      `Median idle during the windows: CPU 0 (unbound) ${fmtPct(n.serverCpuIdle, 0)} / ${fmtPct(a.serverCpuIdle, 0)}, ` +
-      `CPU 1 (client) ${fmtPct(n.loadCpuIdle, 0)} / ${fmtPct(a.loadCpuIdle, 0)}.`,
+    `Answers (per query / pooled / node:dns): ${each((x) => fmtInt(x.samples))} timed; errors ${each((x) => x.errors)}` +
+      `${sides.some((x) => Object.keys(x.errorKinds).length) ? ` (${each((x) => JSON.stringify(x.errorKinds))})` : ''}; ` +
+      `wrong or missing address ${each((x) => x.wrong)}. ` +
+      `Median idle during the windows: CPU 0 (unbound) ${each((x) => fmtPct(x.serverCpuIdle, 0))}, ` +
+      `CPU 1 (client) ${each((x) => fmtPct(x.loadCpuIdle, 0))}.`,
   );
-  if (Math.min(n.clientCpuShare, a.clientCpuShare) < 0.8) {
+  if (Math.min(...sides.map((x) => x.clientCpuShare)) < 0.8) {
     notes.push(
-      `The clients got only ${fmtPct(n.clientCpuShare, 0)} / ${fmtPct(a.clientCpuShare, 0)} of CPU 1: other load shared it, ` +
-        'which pulls the queries/s ratio towards 1; the client CPU per query ' +
-        `(${fmt(n.clientCpuUsPerQuery / a.clientCpuUsPerQuery, 2)}x) is the steadier figure.`,
+      `The clients got only ${each((x) => fmtPct(x.clientCpuShare, 0))} of CPU 1: other load shared it, ` +
+        'which pulls the queries/s ratios towards 1; the client CPU per query is the steadier figure.',
     );
   }
   return `${table}\n\n${notes.join('\n')}`;
@@ -346,7 +408,7 @@ export const benchmarks = [
   {
     name: 'dns-resolver',
     title:
-      'DNS resolver queries/s and latency: @netkit/dns query() vs node:dns Resolver (c-ares), 100 in flight, unbound on loopback',
+      'DNS resolver queries/s, latency and client CPU: @netkit/dns query() (a port per query) and Resolver (pooled ports) vs node:dns Resolver (c-ares), 100 in flight, unbound on loopback; dnsperf as the limit',
     async run({ log }) {
       const results = await measureResolver({ log });
       return { results, table: resolverTable(results) };

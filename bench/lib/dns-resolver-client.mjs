@@ -1,6 +1,8 @@
-// Child process: DNS queries per second against one server, two resolvers alternating in rounds
-// in this one process, each with CONCURRENCY queries in flight (closed loops):
+// Child process: DNS queries per second against one server, three resolvers taking turns in
+// rounds in this one process, each with CONCURRENCY queries in flight (closed loops):
 //   netkit    query(name, 'A', { servers: ['127.0.0.1:PORT'], timeout, retries: 0 }) from @netkit/dns
+//             (a fresh socket, so a fresh source port, per query: the default)
+//   netkit-pool  the same through one Resolver with sourcePorts { pool: 4, maxQueriesPerSocket: 100 }
 //   node:dns  one dns.promises.Resolver({ timeout, tries: 1 }) with setServers(['127.0.0.1:PORT']),
 //             resolve4(name) (c-ares)
 //
@@ -16,7 +18,7 @@
 // limit). Also the CPU time of this process and of the server (SERVER_PID, from /proc) over each
 // window. Prints "RESULT {json}" and exits.
 import dns from 'node:dns';
-import { query } from '@netkit/dns';
+import { query, Resolver } from '@netkit/dns';
 import { cpuTicks, cpuTimeMs, cpuUse, pinning } from './children.mjs';
 import { median, percentiles } from './stats.mjs';
 
@@ -50,6 +52,9 @@ const qnames = Array.from({ length: names }, (_, i) => `h${i}.bench.netkit`);
 const expected = Array.from({ length: names }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
 
 const netkitOptions = { servers: [SERVER], timeout: TIMEOUT_MS, retries: 0 };
+/** The pooled netkit side: 4 sockets, each replaced after 100 queries. */
+const POOL = { pool: 4, maxQueriesPerSocket: 100 };
+const pooled = new Resolver({ ...netkitOptions, sourcePorts: POOL });
 const resolver = new dns.promises.Resolver({ timeout: TIMEOUT_MS, tries: 1 });
 resolver.setServers([SERVER]);
 
@@ -57,6 +62,11 @@ resolver.setServers([SERVER]);
 const sides = {
   netkit: async (i) => {
     const { message } = await query(qnames[i], 'A', netkitOptions);
+    const a = message.answers;
+    return message.rcode === 0 && a.length === 1 && a[0].type === 1 && a[0].data === expected[i];
+  },
+  'netkit-pool': async (i) => {
+    const { message } = await pooled.query(qnames[i], 'A');
     const a = message.answers;
     return message.rcode === 0 && a.length === 1 && a[0].type === 1 && a[0].data === expected[i];
   },
@@ -163,9 +173,11 @@ const deadline = start + timeLimitMs;
 for (const side of Object.keys(sides)) await runWindow(side, 0, warmupMs, false);
 
 const perRound = [];
-const all = { netkit: [], 'node:dns': [] };
+const names3 = Object.keys(sides);
+const all = Object.fromEntries(names3.map((s) => [s, []]));
 for (let r = 0; r < rounds && performance.now() < deadline; r++) {
-  const order = r % 2 === 0 ? ['netkit', 'node:dns'] : ['node:dns', 'netkit'];
+  // Rotate who goes first, so no side always follows the same other side.
+  const order = names3.map((_, k) => names3[(k + r) % names3.length]);
   const round = {};
   for (const side of order) {
     const w = await runWindow(side, rampMs, windowMs, true);
@@ -175,14 +187,15 @@ for (let r = 0; r < rounds && performance.now() < deadline; r++) {
     round[side] = { ...rest, p50, p99 };
   }
   round.ratio = round.netkit.qps / round['node:dns'].qps;
+  round.ratioPool = round['netkit-pool'].qps / round['node:dns'].qps;
   perRound.push(round);
   const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const each = (fn) => names3.map((s) => fn(round[s])).join(' / ');
   console.error(
-    `  dns-resolver round ${r + 1}/${rounds}: netkit ${f(round.netkit.qps)} q/s, node:dns ${f(round['node:dns'].qps)} q/s, ratio ${f(round.ratio, 3)}; ` +
-      `p50 ${f(round.netkit.p50)} / ${f(round['node:dns'].p50)} µs; client CPU ${f(round.netkit.clientCpuUsPerQuery, 1)} / ${f(round['node:dns'].clientCpuUsPerQuery, 1)} µs/q, ` +
-      `server CPU ${f(round.netkit.serverCpuShare * 100)}% / ${f(round['node:dns'].serverCpuShare * 100)}%, ` +
-      `idle CPU0 ${f(round.netkit.serverCpuIdle * 100)}% / ${f(round['node:dns'].serverCpuIdle * 100)}%, CPU1 ${f(round.netkit.loadCpuIdle * 100)}% / ${f(round['node:dns'].loadCpuIdle * 100)}%; ` +
-      `errors ${round.netkit.errors} / ${round['node:dns'].errors}, wrong ${round.netkit.wrong} / ${round['node:dns'].wrong}`,
+    `  dns-resolver round ${r + 1}/${rounds} (${names3.join(' / ')}): ${each((w) => f(w.qps))} q/s, ratios to node:dns ${f(round.ratio, 3)} / ${f(round.ratioPool, 3)}; ` +
+      `p50 ${each((w) => f(w.p50))} µs; client CPU ${each((w) => f(w.clientCpuUsPerQuery, 1))} µs/q, ` +
+      `server CPU ${each((w) => `${f(w.serverCpuShare * 100)}%`)}, idle CPU0 ${each((w) => `${f(w.serverCpuIdle * 100)}%`)}, CPU1 ${each((w) => `${f(w.loadCpuIdle * 100)}%`)}; ` +
+      `errors ${each((w) => w.errors)}, wrong ${each((w) => w.wrong)}`,
   );
 }
 
@@ -211,11 +224,16 @@ const summary = (side) => {
 };
 const result = {
   netkit: summary('netkit'),
+  netkitPool: summary('netkit-pool'),
   nodeDns: summary('node:dns'),
+  pool: POOL,
   ratio: median(perRound.map((r) => r.ratio)),
   ratios: perRound.map((r) => r.ratio),
+  ratioPool: median(perRound.map((r) => r.ratioPool)),
+  ratiosPool: perRound.map((r) => r.ratioPool),
   rounds: perRound,
   roundsDone: perRound.length,
   elapsedMs: performance.now() - start,
 };
+await pooled.close();
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -4,7 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseZone, type ResourceRecord, rdataToText, typeToString } from '@netkit/dns';
+import { parseZone, RecordType, type ResourceRecord, rdataToText, typeToString } from '@netkit/dns';
 import { type ManagedProcess, run, skipUnless } from '@netkit/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { netkit, spawnNetkit, useProcesses, useTempDirs } from './netkit.js';
@@ -90,10 +90,15 @@ describe.skipIf(req.skip)(`netkit dns serve, asked by dig and kdig${req.note}`, 
         pairs.map(async ({ name, type }) => {
           const args = transport === 'tcp' ? ['+tcp'] : [];
           const short = await dig(server.port, [...args, '+short', name, typeToString(type)]);
-          const expected = records
-            .filter((r) => r.name === name && r.type === type)
-            .map((r) => rdataToText(r))
-            .sort();
+          // child.test.netkit is a zone cut: everything there but DS is a referral, which
+          // dig +short prints as nothing (as it does from unbound).
+          const referral = name.toLowerCase() === 'child.test.netkit' && type !== RecordType.DS;
+          const expected = referral
+            ? []
+            : records
+                .filter((r) => r.name === name && r.type === type)
+                .map((r) => rdataToText(r))
+                .sort();
           const got = short.split('\n').filter(Boolean).sort();
           if (JSON.stringify(got) !== JSON.stringify(expected)) {
             mismatches.push(`${name} ${typeToString(type)}: ${JSON.stringify({ expected, got })}`);
@@ -242,7 +247,8 @@ describe.skipIf(req.skip)(`netkit dns serve, asked by dig and kdig${req.note}`, 
       const r = await q(['nope.test.netkit', 'A']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/status: NXDOMAIN/);
-      expect(r.stdout).toMatch(/^;; AUTHORITY SECTION:\ntest\.netkit\.\t3600\tIN\tSOA\t/m);
+      // RFC 2308 3: the SOA of a negative answer has TTL min(SOA TTL 3600, MINIMUM 300).
+      expect(r.stdout).toMatch(/^;; AUTHORITY SECTION:\ntest\.netkit\.\t300\tIN\tSOA\t/m);
       expect(r.stdout).not.toContain('ANSWER SECTION');
     });
 

@@ -90,9 +90,12 @@ export {
   type QueryOptions,
   type QueryResult,
   query,
+  Resolver,
+  type ResolverOptions,
 } from './resolver.js';
 export {
   DnsAbortedError,
+  DnsClosedError,
   DnsNoDataError,
   DnsNotFoundError,
   DnsServerError,
@@ -108,6 +111,7 @@ export {
   type QueryContext,
   recordsHandler,
 } from './server.js';
+export type { SourcePorts } from './source-ports.js';
 export type { CharacterString } from './strings.js';
 export { questionToText, rdataToText, recordToText, type TextOptions } from './text.js';
 export {

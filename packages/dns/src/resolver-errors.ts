@@ -15,6 +15,13 @@ export class DnsAbortedError extends DnsError {
   }
 }
 
+/** query() on a Resolver after close(). */
+export class DnsClosedError extends DnsError {
+  constructor() {
+    super('ERR_DNS_RESOLVER_CLOSED', 'the resolver is closed: create a new Resolver');
+  }
+}
+
 /** Every server answered with an error (SERVFAIL, REFUSED...) or failed. */
 export class DnsServerError extends DnsError {
   readonly rcode: number | undefined;

@@ -3,7 +3,10 @@ import { createServer as createUdpServer, type UdpServer } from '@netkit/udp';
 import { Opcode, Rcode, RecordType } from './constants.js';
 import { DnsMalformedError } from './errors.js';
 import { decode, encode, encodingLength } from './message.js';
+import { recordsHandler } from './records-handler.js';
 import type { Message, MessageInput, OptRecord, ResourceRecord } from './types.js';
+
+export { recordsHandler };
 
 /** Where a query came from, for handlers. */
 export interface QueryContext {
@@ -35,6 +38,11 @@ export interface DnsServerOptions {
   handler?: DnsHandler;
   /** Serve TCP too (default true). */
   tcp?: boolean;
+  /**
+   * Speak EDNS (default true). false: behave as a server from before EDNS (RFC 6891 7): answer
+   * FORMERR with no OPT to any query that has one, never add an OPT, 512 bytes over UDP.
+   */
+  edns?: boolean;
   signal?: AbortSignal;
 }
 
@@ -54,61 +62,6 @@ const TCP_CODEC = lengthPrefixed({ prefixBytes: 2, maxFrameSize: 65_535 });
 const CLASSIC_UDP_SIZE = 512;
 /** What this server advertises and uses at most over UDP (DNS Flag Day 2020). */
 const SERVER_UDP_SIZE = 1232;
-
-/** Answers authoritatively from a set of records: exact names, CNAME chains, NXDOMAIN and NODATA with the SOA. */
-export function recordsHandler(records: ResourceRecord[]): DnsHandler {
-  const byName = new Map<string, ResourceRecord[]>();
-  const apexes: { name: string; soa: ResourceRecord }[] = [];
-  for (const record of records) {
-    const key = record.name.toLowerCase();
-    const list = byName.get(key);
-    if (list) list.push(record);
-    else byName.set(key, [record]);
-    if (record.type === RecordType.SOA) apexes.push({ name: key, soa: record });
-  }
-  // Names with no records but names below them (empty non-terminals, like _tcp.example.)
-  // exist: NODATA, not NXDOMAIN (RFC 8020 would otherwise deny everything below them).
-  const nonTerminals = new Set<string>();
-  for (const owner of byName.keys()) {
-    for (let at = owner.indexOf('.'); at !== -1; at = owner.indexOf('.', at + 1)) {
-      const parent = owner.slice(at + 1);
-      if (!byName.has(parent)) nonTerminals.add(parent);
-    }
-  }
-  const zoneOf = (name: string) =>
-    apexes
-      .filter((z) => name === z.name || name.endsWith(`.${z.name}`) || z.name === '.')
-      .sort((a, b) => b.name.length - a.name.length)[0];
-
-  return (query) => {
-    const q = query.questions[0]!;
-    const answers: ResourceRecord[] = [];
-    let name = q.name.toLowerCase();
-    // Follow CNAMEs inside the data, at most 8 links (a loop in the zone must not hang).
-    for (let hop = 0; hop < 8; hop++) {
-      const here = byName.get(name);
-      const zone = zoneOf(name);
-      if (!here) {
-        if (!zone) return answers.length ? { aa: true, answers } : { rcode: Rcode.REFUSED };
-        if (nonTerminals.has(name)) return { aa: true, answers, authorities: [zone.soa] };
-        return {
-          aa: true,
-          rcode: answers.length ? Rcode.NOERROR : Rcode.NXDOMAIN,
-          answers,
-          authorities: [zone.soa],
-        };
-      }
-      const matching = here.filter((r) => r.type === q.type || q.type === 255 /* ANY */);
-      if (matching.length) return { aa: true, answers: [...answers, ...matching] };
-      const cname = here.find((r) => r.type === RecordType.CNAME);
-      if (!cname || q.type === RecordType.CNAME)
-        return { aa: true, answers, authorities: zone ? [zone.soa] : [] };
-      answers.push(cname);
-      name = (cname.data as string).toLowerCase();
-    }
-    return { aa: true, answers };
-  };
-}
 
 /** A DNS server over UDP and TCP: the embedded server of `netkit demo` and the tests' fault injector. */
 export class DnsServer implements AsyncDisposable {
@@ -153,6 +106,7 @@ async function respond(
   context: QueryContext,
   handler: DnsHandler,
   stats: DnsServerStats,
+  edns: boolean,
 ): Promise<Uint8Array | undefined> {
   if (bytes.length < 12) {
     stats.dropped++;
@@ -185,6 +139,11 @@ async function respond(
     cd: query.cd,
     questions: query.questions,
   };
+  if (opt && !edns) {
+    // An OPT record is an unknown type in the additional section to such a server.
+    stats.formerr++;
+    return encode({ ...base, rcode: Rcode.FORMERR });
+  }
   const replyOpt = opt ? [serverOpt()] : [];
   if (query.opcode !== Opcode.QUERY)
     return encode({ ...base, rcode: Rcode.NOTIMP, additionals: replyOpt });
@@ -239,6 +198,8 @@ export async function createServer(options: DnsServerOptions): Promise<DnsServer
   const handler =
     options.handler ?? (options.records ? recordsHandler(options.records) : undefined);
   if (!handler) throw new TypeError('createServer needs records or a handler');
+  if (options.edns !== undefined && typeof options.edns !== 'boolean')
+    throw new TypeError(`edns must be a boolean, got ${String(options.edns)}`);
   // With port 0 the UDP port is free but the same TCP port may not be: pick again (bounded).
   for (let attempt = 1; ; attempt++) {
     try {
@@ -256,6 +217,7 @@ export async function createServer(options: DnsServerOptions): Promise<DnsServer
 async function listenBoth(handler: DnsHandler, options: DnsServerOptions): Promise<DnsServer> {
   const stats: DnsServerStats = { queries: 0, tcpQueries: 0, truncated: 0, formerr: 0, dropped: 0 };
   const host = options.host ?? '127.0.0.1';
+  const edns = options.edns ?? true;
   const udp = await createUdpServer(
     (datagram) => {
       stats.queries++;
@@ -264,6 +226,7 @@ async function listenBoth(handler: DnsHandler, options: DnsServerOptions): Promi
         { transport: 'udp', address: datagram.address, port: datagram.port },
         handler,
         stats,
+        edns,
       );
     },
     // Bursts of queries arrive faster than one turn drains them: a 1 MiB buffer drops fewer.
@@ -288,7 +251,7 @@ async function listenBoth(handler: DnsHandler, options: DnsServerOptions): Promi
           for await (const frame of connection.frames(TCP_CODEC)) {
             stats.queries++;
             stats.tcpQueries++;
-            const reply = await respond(frame, context, handler, stats);
+            const reply = await respond(frame, context, handler, stats, edns);
             if (reply) await connection.sendFrame(TCP_CODEC, reply);
           }
         },

@@ -9,6 +9,7 @@ import {
   type QueryOptions,
   query,
   RecordType,
+  Resolver,
   rcodeToString,
   rdataToText,
   recordToText,
@@ -152,6 +153,35 @@ describe.skipIf(req.skip)(`query() against unbound, checked with dig${req.note}`
       }),
     );
     expect(mismatches, mismatches.join('\n')).toEqual([]);
+  });
+
+  it("gives dig +short's RDATA lines through a Resolver with pooled source ports, all in flight", async () => {
+    await using resolver = new Resolver({
+      servers: [server],
+      timeout: 3000,
+      retries: 1,
+      sourcePorts: { pool: 2, maxQueriesPerSocket: 10 },
+    });
+    const pairs = namesAndTypes();
+    const mismatches: string[] = [];
+    await Promise.all(
+      pairs.map(async ({ name, type }) => {
+        const [{ message, ignored }, short] = await Promise.all([
+          resolver.query(name, type),
+          digAt(['+short', name, typeToString(type)]),
+        ]);
+        const ours = message.answers.map((r) => rdataToText(r)).sort();
+        const theirs = short.split('\n').filter(Boolean).sort();
+        if (JSON.stringify(ours) !== JSON.stringify(theirs) || ignored !== 0) {
+          mismatches.push(
+            `${name} ${typeToString(type)}: ${JSON.stringify({ ours, theirs, ignored })}`,
+          );
+        }
+      }),
+    );
+    expect(mismatches, mismatches.join('\n')).toEqual([]);
+    expect(resolver.stats.queries).toBe(pairs.length);
+    expect(resolver.stats.strays).toBe(0);
   });
 
   it('reads the signed A with its RRSIG when asked for DNSSEC (the DO bit), as dig +dnssec', async () => {

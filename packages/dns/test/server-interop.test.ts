@@ -62,8 +62,16 @@ function kdigStyle(r: ResourceRecord): string[] {
 describe.skipIf(req.skip)(`dig and kdig asking netkit's server${req.note}`, () => {
   let server: DnsServer;
   const records = [...zoneRecords(), ...bigRRset(MANY, MANY_COUNT)];
+  // child.test.netkit is a zone cut (NS below the apex): everything there but DS is a referral,
+  // with no answer and AA=0 (checked against unbound in records-handler.test.ts).
+  const referral = (name: string, type: number) =>
+    name.toLowerCase() === 'child.test.netkit' && type !== RecordType.DS;
   const expectedFor = (name: string, type: number) =>
-    records.filter((r) => r.name.toLowerCase() === name.toLowerCase() && r.type === type);
+    referral(name, type)
+      ? []
+      : records.filter((r) => r.name.toLowerCase() === name.toLowerCase() && r.type === type);
+  const flagsFor = (name: string, type: number) =>
+    referral(name, type) ? ['qr', 'rd'] : ['aa', 'qr', 'rd'];
   const digAt = (args: string[]) =>
     dig(['-p', String(server.port), '@127.0.0.1', '+nocmd', '+noall', ...args]);
   const kdigAt = (args: string[]) =>
@@ -87,7 +95,7 @@ describe.skipIf(req.skip)(`dig and kdig asking netkit's server${req.note}`, () =
           const text = await digAt([...tcp, '+comments', '+answer', name, typeToString(type)]);
           const ours = {
             status: 'NOERROR',
-            flags: ['aa', 'qr', 'rd'],
+            flags: flagsFor(name, type),
             records: sorted(expectedFor(name, type).map((r) => recordFields(recordToText(r)))),
           };
           const theirs = { ...digHeader(text), records: sorted(digRecords(text)) };
@@ -109,7 +117,7 @@ describe.skipIf(req.skip)(`dig and kdig asking netkit's server${req.note}`, () =
           const text = await kdigAt([...tcp, '+header', '+answer', name, typeToString(type)]);
           const ours = {
             status: 'NOERROR',
-            flags: ['aa', 'qr', 'rd'],
+            flags: flagsFor(name, type),
             records: sorted(expectedFor(name, type).map(kdigStyle)),
           };
           const theirs = { ...kdigHeader(text), records: sorted(digRecords(text)) };
@@ -155,6 +163,23 @@ describe.skipIf(req.skip)(`dig and kdig asking netkit's server${req.note}`, () =
   // RFC 4592 2.2.2): the answer must be NOERROR/NODATA, but the server says NXDOMAIN, which tells
   // resolvers (RFC 8020) that _sip._tcp.test.netkit does not exist either. unbound serving the
   // same zone answers NOERROR. Remove `.fails` once fixed.
+  it('refers below the zone cut at child: no AA, the NS in AUTHORITY, glue in ADDITIONAL', async () => {
+    const text = await digAt([
+      '+comments',
+      '+answer',
+      '+authority',
+      '+additional',
+      '+noedns',
+      'host.child.test.netkit',
+      'A',
+    ]);
+    expect(digHeader(text)).toEqual({ status: 'NOERROR', flags: ['qr', 'rd'] });
+    expect(digRecords(text).map((r) => `${r[0]} ${r[3]} ${r[4]}`)).toEqual([
+      'child.test.netkit. NS ns1.test.netkit.',
+      'ns1.test.netkit. A 192.0.2.1',
+    ]);
+  });
+
   it('answers NODATA, not NXDOMAIN, for an empty non-terminal', async () => {
     const text = await digAt(['+comments', '_tcp.test.netkit', 'A']);
     expect(digHeader(text).status).toBe('NOERROR');
