@@ -5,6 +5,8 @@ export default defineConfig({
   format: ['esm'],
   target: 'node20',
   platform: 'node',
+  // @netkit/internal is private: its code is bundled into this package, which exports none of its types.
+  noExternal: ['@netkit/internal'],
   dts: true,
   sourcemap: true,
   clean: true,

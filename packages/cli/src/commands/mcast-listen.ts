@@ -1,0 +1,98 @@
+import { joinGroup } from '@netkit/multicast';
+import { formatEndpoint } from '@netkit/udp';
+import type { Command } from '../command.js';
+import { CommandError, ExitCode, UsageError } from '../exit-codes.js';
+import { flag, intArg, portArg, str } from '../flags.js';
+import { datagramJson, datagramLine } from '../payload-text.js';
+
+export const mcastListen: Command = {
+  path: ['mcast', 'listen'],
+  summary: "Join a multicast group and print every datagram (the seed's receiver, with --ack).",
+  positionals: [
+    { name: 'GROUP', required: true, description: 'the group: 224.0.0.0/4 or ff00::/8' },
+    { name: 'PORT', required: true, description: "the group's port" },
+    {
+      name: 'TEXT',
+      required: false,
+      description: 'with --ack: the acknowledgement to answer with (default "ack")',
+    },
+  ],
+  flags: {
+    interface: {
+      type: 'string',
+      short: 'i',
+      value: 'IFACE',
+      description: "join on this interface (a name, an address, or 'all'); default: the routed one",
+    },
+    source: {
+      type: 'string',
+      value: 'S',
+      description: 'source-specific: only datagrams from S (group in 232/8 or ff3x::/32)',
+    },
+    ack: {
+      type: 'boolean',
+      description: 'answer each datagram to its sender with "ack" (or TEXT)',
+    },
+    count: {
+      type: 'string',
+      short: 'c',
+      value: 'N',
+      description: 'exit after N datagrams',
+    },
+  },
+  details:
+    'Binds to the group address and port (shared with other listeners, SO_REUSEADDR) and joins\n' +
+    'the group. Each datagram prints as "ADDRESS:PORT: TEXT"; with --json one object per line:\n' +
+    '{from, port, family, size, text?, base64, group}. The joined group goes to stderr.',
+  examples: [
+    'netkit mcast listen 224.3.29.71 10000 --ack',
+    'netkit mcast listen 239.1.2.3 5000 -i eth0 --ack "got it" --json',
+    'netkit mcast listen 232.1.1.1 5000 -i eth0 --source 198.18.0.1',
+    'netkit mcast listen ff15::1 5000 -i eth0',
+  ],
+  async run({ positionals, flags }, { out, signal }) {
+    const group = positionals.GROUP!;
+    const port = portArg('PORT', positionals.PORT, true);
+    const count = intArg('--count', flags.count, 1, Number.MAX_SAFE_INTEGER);
+    const iface = str(flags.interface);
+    const source = str(flags.source);
+    const ack = flag(flags.ack);
+    if (positionals.TEXT !== undefined && !ack) {
+      throw new UsageError(`unexpected argument: ${positionals.TEXT}`, 'TEXT goes with --ack');
+    }
+    const reply = Buffer.from(positionals.TEXT ?? 'ack');
+    const socket = await joinGroup({
+      group,
+      port,
+      signal,
+      ...(iface !== undefined && { interface: iface }),
+      ...(source !== undefined && { source }),
+    }).catch((err: unknown) => {
+      // netkit shares the port (SO_REUSEADDR); the generic hint names a flag this command lacks.
+      if ((err as { code?: unknown }).code !== 'EADDRINUSE') throw err;
+      throw new CommandError(
+        `binding ${group} port ${port}: EADDRINUSE (a program that did not set SO_REUSEADDR holds that port; stop it, set reuseaddr there too, or pick another PORT)`,
+        ExitCode.error,
+        { cause: err },
+      );
+    });
+    const bound = socket.address();
+    const where = bound ? formatEndpoint(bound.address, bound.port) : `${group}:${port}`;
+    const on = iface ? ` on ${iface}` : '';
+    out.info(
+      `listening on ${where} (udp multicast, joined ${group}${on}${source ? ` from ${source}` : ''})`,
+    );
+    let seen = 0;
+    try {
+      for await (const d of socket) {
+        if (out.flags.json) out.json(datagramJson(d, d.group ? { group: d.group } : {}));
+        else out.line(datagramLine(d));
+        if (ack) socket.udp?.trySend(reply, d.port, d.address);
+        if (count !== undefined && ++seen >= count) break;
+      }
+    } finally {
+      await socket.close();
+    }
+    return ExitCode.ok;
+  },
+};
