@@ -1,4 +1,5 @@
-// Runs the side-by-side benchmarks and writes bench/results/latest.{json,md}.
+// Runs the side-by-side benchmarks and writes bench/results/latest.{json,md} (a filtered run:
+// partial.{json,md}).
 //
 //   node run.mjs                 every benchmark
 //   node run.mjs udp-echo        those whose name contains "udp-echo" (udp-echo, udp-echo-sanity)
@@ -12,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { benchmarks as dnsCodec } from './dns-codec.mjs';
 import { benchmarks as dnsResolver } from './dns-resolver.mjs';
 import { pinning } from './lib/children.mjs';
+import { benchmarks as mcastReceive } from './mcast-receive.mjs';
+import { benchmarks as rawframeChecksum } from './rawframe-checksum.mjs';
+import { benchmarks as rawframeSend } from './rawframe-send.mjs';
 import { benchmarks as tcpBulk } from './tcp-bulk.mjs';
 import { benchmarks as tcpClients } from './tcp-clients.mjs';
 import { benchmarks as tcpFramed } from './tcp-framed.mjs';
@@ -26,6 +30,9 @@ const all = [
   ...tcpClients,
   ...dnsCodec,
   ...dnsResolver,
+  ...mcastReceive,
+  ...rawframeChecksum,
+  ...rawframeSend,
 ];
 const args = process.argv.slice(2);
 
@@ -116,14 +123,17 @@ const header = [
   '',
 ].join('\n');
 
+// A full run replaces latest.*; a filtered run writes partial.* so it never overwrites the full
+// table with a few rows.
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const base = args.length ? 'partial' : 'latest';
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(
-  `${resultsDir}latest.json`,
+  `${resultsDir}${base}.json`,
   `${JSON.stringify({ ...env, filter: args.length ? args : null, results: records }, null, 2)}\n`,
 );
-writeFileSync(`${resultsDir}latest.md`, `${header}\n${sections.join('\n')}`);
+writeFileSync(`${resultsDir}${base}.md`, `${header}\n${sections.join('\n')}`);
 console.error(
-  `\nwrote bench/results/latest.json and bench/results/latest.md (${(performance.now() / 1000).toFixed(0)} s in all)`,
+  `\nwrote bench/results/${base}.json and bench/results/${base}.md (${(performance.now() / 1000).toFixed(0)} s in all)`,
 );
 process.exit(failed ? 1 : 0);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real peers and tools the tests use (Debian packages). Needs root; skips what is there.
 set -euo pipefail
-PACKAGES=(ncat socat iproute2 nftables tshark iputils-ping util-linux unbound bind9-dnsutils bind9-utils knot-dnsutils)
+PACKAGES=(ncat socat iproute2 nftables tshark tcpdump iputils-ping util-linux libcap2-bin netsniff-ng valgrind python3 unbound bind9-dnsutils bind9-utils knot-dnsutils dnsperf)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

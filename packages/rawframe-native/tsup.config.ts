@@ -9,4 +9,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: false,
+  // @netkit/internal is private: its code is bundled into this package, which exports none of its types.
+  noExternal: ['@netkit/internal'],
 });

@@ -1,9 +1,12 @@
+import { isRoot, run, skipUnless } from '@netkit/testkit';
 import { describe, expect, it } from 'vitest';
 
 /** The tour: five UDP steps, three TCP steps, three DNS steps. */
-const STEPS = 11;
+const LOOPBACK_STEPS = 13;
+/** Raw frames: the codec step always, the namespace step as root. */
+const STEPS = LOOPBACK_STEPS + 1 + (isRoot() ? 1 : 0);
 
-import { jsonLines, netkit } from './netkit.js';
+import { jsonLines, NETKIT_BIN, netkit } from './netkit.js';
 
 describe('netkit demo', () => {
   it('runs every step on loopback and exits 0', async () => {
@@ -28,4 +31,22 @@ describe('netkit demo', () => {
     }
     expect(lines.at(-1)).toEqual({ passed: STEPS, failed: 0 });
   });
+
+  const asNobody = skipUnless(['root', 'setpriv']);
+  it.skipIf(asNobody.skip)(
+    `not root: says why the raw namespace step is skipped, runs the rest${asNobody.note}`,
+    async () => {
+      const result = await run(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, NETKIT_BIN, 'demo'],
+        { timeout: 30_000, env: { NO_COLOR: '1' } },
+      );
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toMatch(
+        /^- raw frames across namespaces skipped: not root: .*CAP_NET_RAW/m,
+      );
+      const n = LOOPBACK_STEPS + 1;
+      expect(result.stdout).toMatch(new RegExp(`^${n} of ${n} demo steps passed$`, 'm'));
+    },
+  );
 });

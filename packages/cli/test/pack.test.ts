@@ -7,12 +7,14 @@ const cli = fileURLToPath(new URL('..', import.meta.url));
 const udp = fileURLToPath(new URL('../../udp', import.meta.url));
 const tcp = fileURLToPath(new URL('../../tcp', import.meta.url));
 const dns = fileURLToPath(new URL('../../dns', import.meta.url));
+const multicast = fileURLToPath(new URL('../../multicast', import.meta.url));
+const rawframe = fileURLToPath(new URL('../../rawframe-native', import.meta.url));
 
 describe('published package', () => {
   let installed: Installed;
   beforeAll(async () => {
     // The packages it uses are not on a registry here: install their tarballs alongside.
-    installed = await packAndInstall([udp, tcp, dns, cli]);
+    installed = await packAndInstall([udp, tcp, dns, multicast, rawframe, cli]);
   }, 240_000);
   afterAll(() => installed?.cleanup());
 

@@ -6,6 +6,7 @@ import {
   type ResourceRecord,
   recordToText,
 } from '@netkit/dns';
+import { collectReplies, createAckReceiver } from '@netkit/multicast';
 import {
   connect,
   createClientListServer,
@@ -26,6 +27,7 @@ import {
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../io.js';
+import { rawSkipReason, rawSteps } from './raw-demo.js';
 
 interface Step {
   title: string;
@@ -226,6 +228,60 @@ function dnsSteps(): Step[] {
   ];
 }
 
+/** The multicast part: the seed's sender and "ack" receivers, on 127.0.0.1 (Linux loops it back). */
+function mcastSteps(): Step[] {
+  const group = '239.255.77.7';
+  const receivers = async (n: number) => {
+    const first = await createAckReceiver({ group, port: 0, interface: '127.0.0.1' });
+    const port = first.socket.address()?.port ?? 0;
+    const rest = [];
+    for (let i = 1; i < n; i++)
+      rest.push(await createAckReceiver({ group, port, interface: '127.0.0.1' }));
+    return { all: [first, ...rest], port };
+  };
+  const ask = (port: number) =>
+    collectReplies({ group, port }, 'Very important data', {
+      ttl: 1,
+      interface: '127.0.0.1',
+      timeout: 300,
+    });
+  return [
+    {
+      title: 'Multicast: the seed\'s sender (TTL 1) and three receivers answering "ack"',
+      async run() {
+        const { all, port } = await receivers(3);
+        try {
+          const { replies } = await ask(port);
+          expect(replies.length === 3, `${replies.length} acks instead of 3`);
+          return `sent "Very important data" to ${group}:${port}, ${replies.length} acks collected, then timed out`;
+        } finally {
+          await Promise.all(all.map((r) => r.close()));
+        }
+      },
+    },
+    {
+      title: 'Multicast: a receiver that leaves the group hears nothing more',
+      async run() {
+        // One receiver: Linux delivers a group's datagrams to every socket bound to its port
+        // while any socket on the host is a member, so a leave shows only when it was the last.
+        const { all, port } = await receivers(1);
+        const [receiver] = all;
+        try {
+          const before = await ask(port);
+          receiver?.socket.leave(group, { interface: '127.0.0.1' });
+          const after = await ask(port);
+          expect(before.replies.length === 1, `${before.replies.length} acks before leaving`);
+          expect(after.replies.length === 0, 'the receiver that left still answered');
+          expect(receiver?.stats.received === 1, 'the receiver that left still got the datagram');
+          return `1 ack before leaving ${group}, none after, though the socket stayed open`;
+        } finally {
+          await Promise.all(all.map((r) => r.close()));
+        }
+      },
+    },
+  ];
+}
+
 function expect(ok: boolean, why: string): asserts ok {
   if (!ok) throw new Error(why);
 }
@@ -261,10 +317,20 @@ export const demo: Command = {
   positionals: [],
   flags: {},
   details:
-    'Needs nothing else running and sends traffic only to 127.0.0.1. Exits 1 if a step fails.',
+    'Needs nothing else running and sends traffic only to 127.0.0.1; as root it also makes a\n' +
+    'namespace pair of its own (nkdemo-PID-a/b, 198.18.9.0/24) for raw frames, and removes it.\n' +
+    'Exits 1 if a step fails.',
   examples: ['netkit demo', 'netkit demo --json'],
-  async run(_args, { out }) {
-    if (!out.flags.json) out.line('netkit demo: UDP, TCP and DNS on loopback\n');
-    return runSteps([...udpSteps(), ...tcpSteps(), ...dnsSteps()], out);
+  async run(_args, { out, signal }) {
+    if (!out.flags.json) out.line('netkit demo: UDP, TCP, DNS and multicast on loopback\n');
+    const rawSkip = rawSkipReason();
+    if (rawSkip !== undefined) {
+      if (out.flags.json) out.json({ skipped: 'raw frames across namespaces', reason: rawSkip });
+      else out.line(`- raw frames across namespaces skipped: ${rawSkip}\n`);
+    }
+    return runSteps(
+      [...udpSteps(), ...tcpSteps(), ...dnsSteps(), ...mcastSteps(), ...rawSteps(signal)],
+      out,
+    );
   },
 };

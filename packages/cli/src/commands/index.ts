@@ -3,6 +3,12 @@ import { clientsJoin, clientsServe } from './clients.js';
 import { demo } from './demo.js';
 import { dnsQuery } from './dns-query.js';
 import { dnsServe } from './dns-serve.js';
+import { mcastListen } from './mcast-listen.js';
+import { mcastSend } from './mcast-send.js';
+import { rawArp } from './raw-arp.js';
+import { rawCapture } from './raw-capture.js';
+import { rawPing } from './raw-ping.js';
+import { rawSend } from './raw-send.js';
 import { tcpChat } from './tcp-chat.js';
 import { tcpSend } from './tcp-send.js';
 import { tcpEcho, tcpListen, tcpServe } from './tcp-serve.js';
@@ -26,6 +32,12 @@ export const COMMANDS: Command[] = [
   tcpChat,
   clientsServe,
   clientsJoin,
+  mcastSend,
+  mcastListen,
   dnsQuery,
   dnsServe,
+  rawSend,
+  rawPing,
+  rawArp,
+  rawCapture,
 ];
