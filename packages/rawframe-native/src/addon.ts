@@ -9,6 +9,8 @@ export interface NativeStats {
   kernelPackets: number;
   kernelDrops: number;
   sent: number;
+  /** Frames whose control data (timestamp, VLAN tag) did not fit (recvmsg MSG_CTRUNC). */
+  controlTruncated: number;
 }
 
 /** Options as the addon takes them (validated again in C++). */
@@ -24,8 +26,9 @@ export interface NativeSocketOptions {
 }
 
 /**
- * Frames arrive flat, 7 values each: data, timestamp (ns), originalLength, packetType, vlanTci
- * (-1 when untagged), vlanTpid, interfaceIndex. An error ends reading until resume().
+ * Frames arrive flat, 8 values each: data, timestamp (ns), originalLength, packetType, vlanTci
+ * (-1 when untagged), vlanTpid, interfaceIndex, checksumNotReady. An error ends reading until
+ * resume().
  */
 export type NativeFramesCallback = (frames: unknown[], error?: Error) => void;
 

@@ -24,6 +24,13 @@ export interface ReceivedFrame {
   /** The 802.1Q tag, from PACKET_AUXDATA. */
   vlan?: { id: number; priority: number; tpid: number };
   interfaceIndex: number;
+  /**
+   * True when the kernel left the frame's UDP/TCP checksum incomplete (PACKET_AUXDATA
+   * TP_STATUS_CSUMNOTREADY): typically this host's outgoing frames with checksum offload
+   * (CHECKSUM_PARTIAL), whose checksum field holds only the pseudo-header sum because the NIC
+   * fills it in later. Such a checksum is not wrong on the wire: do not flag it. Absent otherwise.
+   */
+  checksumNotReady?: boolean;
 }
 
 export interface PacketSocketOptions {
@@ -91,8 +98,21 @@ function checkBool(name: string, value: unknown): boolean | undefined {
   throw typeError(`${name} must be a boolean`);
 }
 
+/** True when the frame's ArrayBuffer was transferred away (Node 20 lacks ArrayBuffer#detached). */
+function isDetached(frame: Uint8Array): boolean {
+  if (frame.byteLength !== 0 || !(frame.buffer instanceof ArrayBuffer)) return false;
+  try {
+    frame.buffer.slice(0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// Same rules as the addon: a Uint8Array (Buffer included; not Uint8ClampedArray), still attached.
 function checkFrame(frame: unknown, name = 'frame'): Uint8Array {
   if (!(frame instanceof Uint8Array)) throw typeError(`${name} must be a Uint8Array or Buffer`);
+  if (isDetached(frame)) throw typeError(`${name} is detached (its ArrayBuffer was transferred)`);
   if (frame.length < 14) {
     throw rangeError(`${name} must be at least 14 bytes (an Ethernet header), got ${frame.length}`);
   }
@@ -304,7 +324,7 @@ export class PacketSocket implements AsyncIterable<ReceivedFrame>, AsyncDisposab
   }
 
   #onFrames(flat: unknown[], error?: Error): void {
-    for (let i = 0; i + 6 < flat.length; i += 7) {
+    for (let i = 0; i + 7 < flat.length; i += 8) {
       const tci = flat[i + 4] as number;
       const frame: ReceivedFrame = {
         data: flat[i] as Uint8Array,
@@ -315,6 +335,7 @@ export class PacketSocket implements AsyncIterable<ReceivedFrame>, AsyncDisposab
       };
       if (tci >= 0)
         frame.vlan = { id: tci & 0xfff, priority: tci >> 13, tpid: flat[i + 5] as number };
+      if (flat[i + 7] === true) frame.checksumNotReady = true;
       this.#received++;
       const waiter = this.#waiters.values().next().value;
       if (waiter) {

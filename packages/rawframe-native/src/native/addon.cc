@@ -21,10 +21,28 @@ static Napi::Value TestOutOfBounds(const Napi::CallbackInfo& info) {
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
+  data->closes = new PendingCloses();
   env.SetInstanceData<AddonData>(data);
   // Runs before the environment drains its handles: no frame is read for a dying environment.
   // (Registered after napi's own teardown hook, so it runs first and `data` is still alive.)
-  env.AddCleanupHook([data]() { data->CloseAll(); });
+  // Async: the environment waits (running its loop) until every poll handle's close callback ran,
+  // since Node unloads this addon, close callbacks included, right after the cleanup hooks.
+  napi_async_cleanup_hook_handle ignored;
+  napi_status status = napi_add_async_cleanup_hook(
+      env,
+      [](napi_async_cleanup_hook_handle hook, void* arg) {
+        auto* data = static_cast<AddonData*>(arg);
+        PendingCloses* closes = data->closes;
+        closes->hook = hook;
+        data->CloseAll();
+        data->closes = nullptr;
+        closes->FinishIfIdle();
+      },
+      data, &ignored);
+  if (status != napi_ok) {
+    Napi::Error::New(env, "cannot register the addon's cleanup hook").ThrowAsJavaScriptException();
+    return exports;
+  }
   Napi::Function cls = PacketSocket::Define(env);
   data->packet_socket_class = Napi::Persistent(cls);
   exports.Set("PacketSocket", cls);

@@ -109,12 +109,8 @@ Napi::Value JsInterfaceInfo(const Napi::CallbackInfo& info) {
   {
     NetnsGuard guard(netns);
     if (!guard.ok()) {
-      std::string hint =
-          guard.err() == ENOENT ? "no network namespace named \"" + netns +
-                                      "\" (create it with `ip netns add " + netns + "`)"
-                                : (guard.err() == EPERM ? "entering a namespace needs CAP_SYS_ADMIN"
-                                                        : "");
-      ThrowErrno(env, guard.err(), guard.syscall(), "entering network namespace " + netns, hint);
+      ThrowErrno(env, guard.err(), guard.syscall(), "entering network namespace " + netns,
+                 guard.Hint(netns));
       return env.Undefined();
     }
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -153,9 +149,13 @@ Napi::Value JsInterfaceInfo(const Napi::CallbackInfo& info) {
   Napi::Array addresses = Napi::Array::New(env);
   uint32_t count = 0;
   for (ifaddrs* it = list; it != nullptr; it = it->ifa_next) {
-    if (it->ifa_addr == nullptr || it->ifa_name == nullptr || name != it->ifa_name) continue;
+    if (it->ifa_addr == nullptr || it->ifa_name == nullptr) continue;
     int family = it->ifa_addr->sa_family;
     if (family != AF_INET && family != AF_INET6) continue;
+    // A labelled IPv4 address (`ip addr add ... label eth0:1`) is listed under its label.
+    bool labelled = family == AF_INET && std::strncmp(it->ifa_name, name.c_str(), name.size()) == 0 &&
+                    it->ifa_name[name.size()] == ':';
+    if (name != it->ifa_name && !labelled) continue;
     char text[INET6_ADDRSTRLEN] = {0};
     const void* addr =
         family == AF_INET

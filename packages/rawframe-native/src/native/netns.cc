@@ -21,6 +21,7 @@ NetnsGuard::NetnsGuard(const std::string& name) {
   if (original_ < 0) {
     err_ = errno;
     syscall_ = "open";
+    self_failed_ = true;
     return;
   }
   std::string path = "/var/run/netns/" + name;
@@ -39,6 +40,19 @@ NetnsGuard::NetnsGuard(const std::string& name) {
     original_ = -1;
   }
   close(target);
+}
+
+std::string NetnsGuard::Hint(const std::string& name) const {
+  if (self_failed_) {
+    return "cannot open this thread's own network namespace (/proc/thread-self/ns/net) to come "
+           "back to it: is /proc mounted?";
+  }
+  if (err_ == ENOENT) {
+    return "no network namespace named \"" + name + "\" (create it with `ip netns add " + name +
+           "`)";
+  }
+  if (err_ == EPERM) return "entering a network namespace needs CAP_SYS_ADMIN (run as root)";
+  return "";
 }
 
 NetnsGuard::~NetnsGuard() {

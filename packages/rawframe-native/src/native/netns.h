@@ -17,11 +17,14 @@ class NetnsGuard {
   bool ok() const { return err_ == 0; }
   int err() const { return err_; }
   const char* syscall() const { return syscall_; }
+  // What to do about the failure, for the error message (`name` is the namespace asked for).
+  std::string Hint(const std::string& name) const;
 
  private:
   int original_ = -1;
   int err_ = 0;
   const char* syscall_ = "";
+  bool self_failed_ = false;  // this thread's own namespace could not be opened
 };
 
 // True when `name` can be a namespace name (no slash, not "." or "..", not too long).

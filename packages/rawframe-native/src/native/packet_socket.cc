@@ -27,8 +27,8 @@ constexpr size_t kMaxBatch = 1024;
 constexpr uint32_t kMaxSnapLength = 262144;
 constexpr size_t kVlanRoom = 4;
 // Values per frame in the flat array passed to JS: data, timestamp, originalLength, packetType,
-// vlanTci (-1 when none), vlanTpid, interfaceIndex.
-constexpr uint32_t kFrameStride = 7;
+// vlanTci (-1 when none), vlanTpid, interfaceIndex, checksumNotReady.
+constexpr uint32_t kFrameStride = 8;
 
 bool GetBool(Napi::Env env, Napi::Object options, const char* key, bool* out) {
   Napi::Value v = options.Get(key);
@@ -86,6 +86,47 @@ bool GetFilter(Napi::Env env, Napi::Object options, std::vector<sock_filter>* ou
   return true;
 }
 
+// A frame argument: a Uint8Array (or Buffer) still attached to its memory. Runs no JS (no getters),
+// so sendBatch can call it again right before sending to take pointers nothing can free meanwhile.
+bool GetFrame(Napi::Env env, napi_value value, const std::string& name, uint8_t** data,
+              size_t* length) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  void* bytes = nullptr;
+  size_t count = 0;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, value, &type, &count, &bytes, nullptr, nullptr) != napi_ok ||
+      type != napi_uint8_array) {
+    ThrowType(env, name + " must be a Uint8Array or Buffer");
+    return false;
+  }
+  bool detached = false;
+  if (bytes == nullptr && count == 0) {
+    napi_value buffer;
+    if (napi_get_typedarray_info(env, value, &type, &count, &bytes, &buffer, nullptr) == napi_ok) {
+      napi_is_detached_arraybuffer(env, buffer, &detached);
+    }
+  }
+  if (detached) {
+    ThrowType(env, name + " is detached (its ArrayBuffer was transferred)");
+    return false;
+  }
+  if (count < 14) {
+    ThrowRange(env, name + " must be at least 14 bytes (an Ethernet header), got " +
+                        std::to_string(count));
+    return false;
+  }
+  *data = static_cast<uint8_t*>(bytes);
+  *length = count;
+  return true;
+}
+
+void OnPollClosed(uv_handle_t* handle) {
+  auto* closes = static_cast<PendingCloses*>(handle->data);
+  delete reinterpret_cast<uv_poll_t*>(handle);
+  if (closes != nullptr) closes->Done();
+}
+
 const char* PacketTypeName(unsigned char type) {
   switch (type) {
     case PACKET_HOST: return "host";
@@ -126,6 +167,7 @@ PacketSocket::PacketSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Pa
   on_frames_ = Napi::Persistent(info[1].As<Napi::Function>());
   async_context_ = std::make_unique<Napi::AsyncContext>(env, "netkit:PacketSocket", Value());
   data_ = env.GetInstanceData<AddonData>();
+  closes_ = data_->closes;
   data_->open_sockets.insert(this);
 }
 
@@ -152,13 +194,7 @@ bool PacketSocket::Open(const Napi::CallbackInfo& info) {
   {
     NetnsGuard guard(netns_);
     if (!guard.ok()) {
-      int err = guard.err();
-      std::string hint =
-          err == ENOENT ? "no network namespace named \"" + netns_ +
-                              "\" (create it with `ip netns add " + netns_ + "`)"
-          : err == EPERM ? "entering a network namespace needs CAP_SYS_ADMIN (run as root)"
-                         : "";
-      ThrowErrno(env, err, guard.syscall(), what, hint);
+      ThrowErrno(env, guard.err(), guard.syscall(), what, guard.Hint(netns_));
       return false;
     }
     // Protocol 0: the socket queues nothing until bind(), so no frame slips past the filter.
@@ -242,9 +278,9 @@ void PacketSocket::CloseForTeardown() {
 void PacketSocket::CloseFd() {
   if (poll_ != nullptr) {
     uv_poll_stop(poll_);
-    poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_),
-             [](uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); });
+    poll_->data = closes_;
+    if (closes_ != nullptr) closes_->Add();
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), OnPollClosed);
     poll_ = nullptr;
   }
   if (fd_ >= 0) {
@@ -303,15 +339,10 @@ void PacketSocket::ThrowSendError(Napi::Env env, int err, const char* syscall, s
 
 Napi::Value PacketSocket::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const uint8_t* data;
+  uint8_t* data;
   size_t length;
-  if (!GetBytes(info, 0, "frame", &data, &length)) return env.Undefined();
+  if (!GetFrame(env, info[0], "frame", &data, &length)) return env.Undefined();
   if (!CheckOpen(env, "send")) return env.Undefined();
-  if (length < 14) {
-    ThrowRange(env, "frame must be at least 14 bytes (an Ethernet header), got " +
-                        std::to_string(length));
-    return env.Undefined();
-  }
   ssize_t n = send(fd_, data, length, 0);
   if (n < 0) {
     ThrowSendError(env, errno, "send", length);
@@ -332,54 +363,54 @@ Napi::Value PacketSocket::SendBatch(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env, "sendBatch")) return env.Undefined();
   Napi::Array frames = info[0].As<Napi::Array>();
   uint32_t count = frames.Length();
+  // Pass 1 reads every element: getters and proxies run here, and may detach or free the bytes of
+  // frames read before them, or call sendBatch again. So no byte pointer is taken yet, and the
+  // elements stay in this call's handle scope.
+  std::vector<napi_value> values;
+  values.reserve(std::min<size_t>(count, kMaxBatch));
+  for (uint32_t i = 0; i < count; i++) {
+    Napi::Value v = frames.Get(i);
+    if (env.IsExceptionPending()) return env.Undefined();  // a throwing getter
+    uint8_t* data;
+    size_t len;
+    if (!GetFrame(env, v, "frames[" + std::to_string(i) + "]", &data, &len)) return env.Undefined();
+    values.push_back(v);
+  }
+  if (!CheckOpen(env, "sendBatch")) return env.Undefined();  // a getter may have closed it
+  // Pass 2 runs no JS until sendmmsg returns: the pointers stay valid. Local vectors: a nested
+  // sendBatch (from a getter above) has its own.
+  std::vector<iovec> iovs(values.size());
+  std::vector<mmsghdr> msgs(values.size());
+  for (size_t i = 0; i < values.size(); i++) {
+    uint8_t* data;
+    size_t len;
+    if (!GetFrame(env, values[i], "frames[" + std::to_string(i) + "]", &data, &len)) {
+      return env.Undefined();
+    }
+    iovs[i].iov_base = data;
+    iovs[i].iov_len = len;
+    std::memset(&msgs[i], 0, sizeof msgs[i]);
+    msgs[i].msg_hdr.msg_iov = &iovs[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
   size_t total = 0;
-  uint32_t index = 0;
-  while (index < count) {
-    size_t chunk = std::min<size_t>(kMaxBatch, count - index);
-    msgs_.resize(chunk);
-    iovs_.resize(chunk);
-    for (size_t i = 0; i < chunk; i++) {
-      Napi::Value v = frames.Get(index + static_cast<uint32_t>(i));
-      if (env.IsExceptionPending()) return env.Undefined();  // a throwing getter
-      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-        ThrowType(env, "frames[" + std::to_string(index + i) + "] must be a Uint8Array or Buffer");
-        return env.Undefined();
+  while (total < msgs.size()) {
+    size_t chunk = std::min<size_t>(kMaxBatch, msgs.size() - total);
+    int n = sendmmsg(fd_, msgs.data() + total, static_cast<unsigned>(chunk), 0);
+    if (n < 0) {
+      int err = errno;
+      if (err == EINTR) continue;
+      sent_ += total;
+      if (err == EAGAIN || err == ENOBUFS) return Napi::Number::New(env, static_cast<double>(total));
+      ThrowSendError(env, err, "sendmmsg", iovs[total].iov_len);
+      if (env.IsExceptionPending()) {
+        Napi::Error e = env.GetAndClearPendingException();
+        e.Value().Set("framesSent", Napi::Number::New(env, static_cast<double>(total)));
+        e.ThrowAsJavaScriptException();
       }
-      Napi::Uint8Array bytes = v.As<Napi::Uint8Array>();
-      size_t len = bytes.Data() == nullptr ? 0 : bytes.ElementLength();
-      if (len < 14) {
-        ThrowRange(env, "frames[" + std::to_string(index + i) +
-                            "] must be at least 14 bytes (an Ethernet header), got " +
-                            std::to_string(len));
-        return env.Undefined();
-      }
-      iovs_[i].iov_base = bytes.Data();
-      iovs_[i].iov_len = len;
-      std::memset(&msgs_[i], 0, sizeof msgs_[i]);
-      msgs_[i].msg_hdr.msg_iov = &iovs_[i];
-      msgs_[i].msg_hdr.msg_iovlen = 1;
+      return env.Undefined();
     }
-    // The JS heap cannot move these bytes: no JS runs between reading the pointers and here.
-    size_t done = 0;
-    while (done < chunk) {
-      int n = sendmmsg(fd_, msgs_.data() + done, static_cast<unsigned>(chunk - done), 0);
-      if (n < 0) {
-        int err = errno;
-        if (err == EINTR) continue;
-        sent_ += total;
-        if (err == EAGAIN || err == ENOBUFS) return Napi::Number::New(env, total);
-        ThrowSendError(env, err, "sendmmsg", iovs_[done].iov_len);
-        if (env.IsExceptionPending()) {
-          Napi::Error e = env.GetAndClearPendingException();
-          e.Value().Set("framesSent", Napi::Number::New(env, static_cast<double>(total)));
-          e.ThrowAsJavaScriptException();
-        }
-        return env.Undefined();
-      }
-      done += static_cast<size_t>(n);
-      total += static_cast<size_t>(n);
-    }
-    index += static_cast<uint32_t>(chunk);
+    total += static_cast<size_t>(n);
   }
   sent_ += total;
   return Napi::Number::New(env, static_cast<double>(total));
@@ -405,10 +436,7 @@ Napi::Value PacketSocket::Resume(const Napi::CallbackInfo& info) {
     }
     poll_->data = this;
   }
-  int r = uv_poll_start(poll_, UV_READABLE, [](uv_poll_t* handle, int status, int events) {
-    auto* self = static_cast<PacketSocket*>(handle->data);
-    if (self != nullptr) self->OnReadable(status, events);
-  });
+  int r = StartPoll();
   if (r != 0) {
     ThrowErrno(env, -r, "uv_poll_start", "watching packet socket on " + name_);
     return env.Undefined();
@@ -416,6 +444,13 @@ Napi::Value PacketSocket::Resume(const Napi::CallbackInfo& info) {
   reading_ = true;
   Ref();  // a socket being read stays alive (and keeps the loop alive) until pause() or close()
   return env.Undefined();
+}
+
+int PacketSocket::StartPoll() {
+  return uv_poll_start(poll_, UV_READABLE, [](uv_poll_t* handle, int status, int events) {
+    auto* self = static_cast<PacketSocket*>(handle->data);
+    if (self != nullptr) self->OnReadable(status, events);
+  });
 }
 
 void PacketSocket::StopReading() {
@@ -438,6 +473,20 @@ void PacketSocket::OnReadable(int status, int events) {
   uint32_t slot = 0;
   int error = status < 0 ? -status : 0;
   const char* failed_call = "uv_poll";
+  bool restart_poll = false;
+  if (status < 0 && fd_ >= 0) {
+    // POLLERR: libuv stopped the handle and says EBADF. The real error waits in sk_err (ENETDOWN
+    // when the interface went down); reading SO_ERROR reports it and clears it, so a later
+    // resume() is not failed by the same stale error again.
+    int so_error = 0;
+    socklen_t len = sizeof so_error;
+    if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0) {
+      error = so_error;
+      failed_call = "recvmsg";
+      // Already cleared (by a recvmsg): nothing is wrong any more; read on.
+      restart_poll = so_error == 0;
+    }
+  }
   alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(tpacket_auxdata)) +
                                    CMSG_SPACE(sizeof(timespec)) + 64];
   for (int i = 0; error == 0 && i < kMaxFramesPerWakeup && fd_ >= 0; i++) {
@@ -460,10 +509,14 @@ void PacketSocket::OnReadable(int status, int events) {
       }
       break;
     }
-    size_t captured = std::min<size_t>(static_cast<size_t>(n), iov.iov_len);
+    // Never silent: a frame whose timestamp or VLAN tag did not fit is counted (stats).
+    if (msg.msg_flags & MSG_CTRUNC) control_truncated_++;
+    size_t snap = iov.iov_len;
+    size_t captured = std::min<size_t>(static_cast<size_t>(n), snap);
     size_t original = static_cast<size_t>(n);
     int64_t ts = -1;
     bool has_vlan = false;
+    bool csum_not_ready = false;
     uint16_t tci = 0, tpid = ETH_P_8021Q;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
@@ -474,6 +527,8 @@ void PacketSocket::OnReadable(int status, int events) {
         tpacket_auxdata aux;
         std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
         original = aux.tp_len;
+        // CHECKSUM_PARTIAL: the L4 checksum is left for the NIC (offload), so it is not final here.
+        csum_not_ready = (aux.tp_status & TP_STATUS_CSUMNOTREADY) != 0;
         if ((aux.tp_status & TP_STATUS_VLAN_VALID) || aux.tp_vlan_tci != 0) {
           has_vlan = true;
           tci = aux.tp_vlan_tci;
@@ -496,7 +551,7 @@ void PacketSocket::OnReadable(int status, int events) {
       start[13] = static_cast<uint8_t>(tpid);
       start[14] = static_cast<uint8_t>(tci >> 8);
       start[15] = static_cast<uint8_t>(tci);
-      captured += kVlanRoom;
+      captured = std::min(captured + kVlanRoom, snap);  // snapLength still caps it, like libpcap
       original += kVlanRoom;
     }
     Napi::Buffer<uint8_t> bytes = Napi::Buffer<uint8_t>::Copy(env, start, captured);
@@ -508,6 +563,11 @@ void PacketSocket::OnReadable(int status, int events) {
     batch.Set(slot++, Napi::Number::New(env, has_vlan ? tci : -1));
     batch.Set(slot++, Napi::Number::New(env, tpid));
     batch.Set(slot++, Napi::Number::New(env, from.sll_ifindex));
+    batch.Set(slot++, Napi::Boolean::New(env, csum_not_ready));
+  }
+  if (restart_poll && error == 0 && reading_ && poll_ != nullptr && StartPoll() != 0) {
+    error = EBADF;
+    failed_call = "uv_poll_start";
   }
   if (slot == 0 && error == 0) return;
   std::vector<napi_value> args{batch};
@@ -541,6 +601,7 @@ Napi::Value PacketSocket::Stats(const Napi::CallbackInfo& info) {
   out.Set("kernelPackets", Napi::Number::New(env, static_cast<double>(kernel_packets_)));
   out.Set("kernelDrops", Napi::Number::New(env, static_cast<double>(kernel_drops_)));
   out.Set("sent", Napi::Number::New(env, static_cast<double>(sent_)));
+  out.Set("controlTruncated", Napi::Number::New(env, static_cast<double>(control_truncated_)));
   return out;
 }
 
@@ -564,6 +625,17 @@ Napi::Value PacketSocket::IsClosed(const Napi::CallbackInfo& info) {
 
 Napi::Value PacketSocket::InterfaceIndex(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), ifindex_);
+}
+
+void PendingCloses::Done() {
+  count--;
+  FinishIfIdle();
+}
+
+void PendingCloses::FinishIfIdle() {
+  if (hook == nullptr || count > 0) return;
+  napi_remove_async_cleanup_hook(hook);  // lets the environment's teardown go on
+  delete this;
 }
 
 void AddonData::CloseAll() {

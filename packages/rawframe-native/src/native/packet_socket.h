@@ -39,11 +39,13 @@ class PacketSocket : public Napi::ObjectWrap<PacketSocket> {
   bool CheckOpen(Napi::Env env, const char* what);
   void CloseFd();
   void StopReading();
+  int StartPoll();
   void OnReadable(int status, int events);
   void ThrowSendError(Napi::Env env, int err, const char* syscall, size_t size);
   int CurrentMtu();
 
   AddonData* data_ = nullptr;
+  PendingCloses* closes_ = nullptr;  // the environment's; outlives every socket that can close
   int fd_ = -1;
   int ifindex_ = 0;
   int mtu_ = 0;
@@ -54,9 +56,8 @@ class PacketSocket : public Napi::ObjectWrap<PacketSocket> {
   uint64_t sent_ = 0;
   uint64_t kernel_packets_ = 0;
   uint64_t kernel_drops_ = 0;
+  uint64_t control_truncated_ = 0;  // recvmsg MSG_CTRUNC: a frame lost its timestamp or VLAN tag
   std::vector<uint8_t> buffer_;  // snapLength plus room to re-insert a VLAN tag
-  std::vector<mmsghdr> msgs_;
-  std::vector<iovec> iovs_;
   Napi::FunctionReference on_frames_;
   std::unique_ptr<Napi::AsyncContext> async_context_;
 };
