@@ -5,6 +5,13 @@
 const FLAG_HINTS: { code: string; action: RegExp; hint: string }[] = [
   { code: 'EACCES', action: /^sending/, hint: 'add --broadcast to send to a broadcast address' },
   {
+    // mcast listen binds the group address and always shares the port (SO_REUSEADDR): the
+    // holder is a program that did not set it. Before the generic UDP entry below.
+    code: 'EADDRINUSE',
+    action: /^binding (2(2[4-9]|3\d)\.|\[ff)/i,
+    hint: 'a program that did not set SO_REUSEADDR holds that port; stop it, set reuseaddr there too, or pick another PORT',
+  },
+  {
     // UDP only ("binding ..."): the tcp commands have no --reuse-addr and keep the library's hint.
     code: 'EADDRINUSE',
     action: /^binding/,

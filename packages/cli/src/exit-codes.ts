@@ -7,6 +7,8 @@ export const ExitCode = {
   usage: 2,
   /** No answer in time. */
   timeout: 3,
+  /** Stopped by Ctrl-C (128 + SIGINT), after printing what was done. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -122,7 +122,7 @@ export async function main(
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(io, err.message, err.hint, cmd);
     const e = err as { code?: string; message?: string; stack?: string };
-    if (signal?.aborted && e.code === 'ERR_NETKIT_ABORTED') return 130;
+    if (signal?.aborted && e.code === 'ERR_NETKIT_ABORTED') return ExitCode.interrupted;
     io.stderr.write(`netkit: ${cmd.path.join(' ')}: ${describeError(err)}\n`);
     if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
     if (err instanceof CommandError) return err.exitCode;

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isRoot, run, skipUnless } from '@netkit/testkit';
 import { describe, expect, it } from 'vitest';
 
@@ -6,7 +9,7 @@ const LOOPBACK_STEPS = 13;
 /** Raw frames: the codec step always, the namespace step as root. */
 const STEPS = LOOPBACK_STEPS + 1 + (isRoot() ? 1 : 0);
 
-import { jsonLines, NETKIT_BIN, netkit } from './netkit.js';
+import { jsonLines, NETKIT_BIN, netkit, spawnNetkit } from './netkit.js';
 
 describe('netkit demo', () => {
   it('runs every step on loopback and exits 0', async () => {
@@ -47,6 +50,64 @@ describe('netkit demo', () => {
       );
       const n = LOOPBACK_STEPS + 1;
       expect(result.stdout).toMatch(new RegExp(`^${n} of ${n} demo steps passed$`, 'm'));
+    },
+  );
+
+  // Root in a container (Docker's default) has no CAP_SYS_ADMIN: no namespaces, so a skip.
+  const asRoot = skipUnless(['root', 'setpriv']);
+  it.skipIf(asRoot.skip)(
+    `root without CAP_SYS_ADMIN, or without \`ip\`: the raw namespace step is skipped, not failed${asRoot.note}`,
+    async () => {
+      const n = LOOPBACK_STEPS + 1;
+      const noAdmin = await run(
+        'setpriv',
+        [
+          '--bounding-set=-sys_admin',
+          '--inh-caps=-sys_admin',
+          process.execPath,
+          NETKIT_BIN,
+          'demo',
+        ],
+        { timeout: 30_000, env: { NO_COLOR: '1' } },
+      );
+      expect(noAdmin.code, noAdmin.stdout + noAdmin.stderr).toBe(0);
+      expect(noAdmin.stdout).toMatch(
+        /^- raw frames across namespaces skipped: root without CAP_SYS_ADMIN: the namespace pair need CAP_SYS_ADMIN \(in a container, run it with --cap-add SYS_ADMIN\)$/m,
+      );
+      expect(noAdmin.stdout).toMatch(new RegExp(`^${n} of ${n} demo steps passed$`, 'm'));
+      const empty = await mkdtemp(join(tmpdir(), 'netkit-demo-path-'));
+      try {
+        const noIp = await netkit(['demo'], { timeout: 30_000, env: { PATH: empty } });
+        expect(noIp.code, noIp.stdout + noIp.stderr).toBe(0);
+        expect(noIp.stdout).toMatch(/^- raw frames across namespaces skipped: `ip` \(iproute2\)/m);
+        expect(noIp.stdout).toMatch(new RegExp(`^${n} of ${n} demo steps passed$`, 'm'));
+      } finally {
+        await rm(empty, { recursive: true, force: true });
+      }
+    },
+  );
+
+  const withNetns = skipUnless(['root', 'netns']);
+  it.skipIf(withNetns.skip)(
+    `Ctrl-C: no further step, exit 130, the demo's namespaces gone${withNetns.note}`,
+    async () => {
+      const p = spawnNetkit(['demo']);
+      try {
+        // Interrupt as the raw part starts: the namespace step is next or running.
+        await p.waitFor("Raw frames: the seed's hand-made ping", {
+          stream: 'stdout',
+          timeout: 30_000,
+        });
+        p.child.kill('SIGINT');
+        const status = await p.exited;
+        expect(status.code, p.stdout() + p.stderr()).toBe(130);
+        expect(p.stdout()).toMatch(/^interrupted: \d+ of \d+ demo steps passed$/m);
+        expect(p.stdout()).not.toContain('✗');
+        const { stdout } = await run('ip', ['netns', 'list'], { check: true });
+        expect(stdout).not.toContain(`nkdemo-${p.child.pid}-`);
+      } finally {
+        await p.stop('SIGKILL', 0);
+      }
     },
   );
 });

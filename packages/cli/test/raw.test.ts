@@ -205,6 +205,88 @@ describe.skipIf(req.skip)(`netkit raw on a veth pair${req.note}`, () => {
     expect(new Set(rows)).toEqual(new Set([`deadbeef${'00'.repeat(42)}`]));
   });
 
+  it('raw send -c N stops on Ctrl-C: exit 130 with what was sent so far', async () => {
+    const p = track(
+      spawnNetkit([
+        'raw',
+        'send',
+        ...onA(),
+        '--dst',
+        link.b.mac,
+        '--ethertype',
+        '0x0801',
+        '--payload',
+        'flood',
+        '-c',
+        '100000000',
+      ]),
+    );
+    await p.waitFor('sending 100000000 frames of 60 bytes on eth0', { stream: 'stderr' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    p.child.kill('SIGINT');
+    const status = await Promise.race([
+      p.exited,
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000)),
+    ]);
+    expect(status, p.stderr()).toEqual({ code: 130, signal: null });
+    const m =
+      /^sent (\d+) frames of 60 bytes on eth0 in [\d.]+ ms: \d+ frames\/s \(interrupted, (\d+) not sent\)\n$/.exec(
+        p.stdout(),
+      );
+    expect(m, p.stdout()).not.toBeNull();
+    expect(Number(m![1]) + Number(m![2])).toBe(100_000_000);
+    expect(Number(m![1])).toBeGreaterThan(0);
+  });
+
+  it('raw send --bypass-qdisc: the far side still gets every frame', async () => {
+    const cap = track(
+      spawnNetkit(['raw', 'capture', ...onB(), '--filter', 'ethertype=0x0802', '-c', '50']),
+    );
+    await cap.waitFor('capturing on eth0', { stream: 'stderr' });
+    const r = await netkit([
+      'raw',
+      'send',
+      ...onA(),
+      '--dst',
+      link.b.mac,
+      '--ethertype',
+      '0x0802',
+      '--payload',
+      'bypass',
+      '-c',
+      '50',
+      '--bypass-qdisc',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout)).toEqual([expect.objectContaining({ sent: 50, bytes: 60 })]);
+    expect((await cap.exited).code, cap.stderr()).toBe(0);
+    expect(cap.stdout().trimEnd().split('\n')).toHaveLength(50);
+  });
+
+  it('raw ping: Ctrl-C while ARP is unanswered exits 130 with the statistics', async () => {
+    const p = track(
+      spawnNetkit(['raw', 'ping', ...onA(), '198.18.1.99', '-c', '3', '--timeout', '10000']),
+    );
+    await p.waitFor('PING 198.18.1.99', { stream: 'stdout' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    p.child.kill('SIGINT');
+    const status = await p.exited;
+    expect(status.code, p.stderr()).toBe(130);
+    expect(p.stdout()).toContain('--- 198.18.1.99 ping statistics ---');
+    expect(p.stdout()).toMatch(/^0 packets transmitted, 0 received, 0% packet loss, time 0ms$/m);
+    expect(p.stderr()).toBe('');
+  });
+
+  it('raw capture -w into a missing directory: one line naming the file, exit 1', async () => {
+    const file = join(dir, 'no-such-dir', 'x.pcap');
+    const r = await netkit(['raw', 'capture', ...onA(), '-c', '1', '-w', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `netkit: raw capture: writing ${file}: ENOENT (pick an existing directory for -w)\n`,
+    );
+  });
+
   it("raw capture -w of a ping: the kernel's replies, read back by tshark with good checksums", async () => {
     const file = join(dir, 'ping.pcap');
     const cap = track(
@@ -304,6 +386,21 @@ describe.skipIf(req.skip)(`netkit raw on a veth pair${req.note}`, () => {
         'xyz',
       ],
       /--hex must be pairs/,
+    ],
+    [
+      [
+        'raw',
+        'send',
+        '-i',
+        'eth0',
+        '--dst',
+        '02:00:00:00:00:02',
+        '--ethertype',
+        '0801',
+        '--payload',
+        'x',
+      ],
+      /--ethertype must be an EtherType in hex with 0x.*got '0801'\nusage: .*\nhint: did you mean 0x0801\?/,
     ],
     [['raw', 'ping', '198.18.1.2'], /-i\/--interface is required/],
     [['raw', 'ping', '-i', 'eth0', 'example.com'], /IP must be an IPv4 address/],

@@ -19,6 +19,8 @@ export interface CollectOptions {
   socket?: MulticastSocket;
   /** Called with each reply as it arrives. */
   onReply?: (reply: GroupReply) => void;
+  /** Called with the bytes sent once the datagram is out, before any reply is awaited. */
+  onSent?: (bytes: number) => void;
 }
 
 /** One answer to a datagram sent to a group. */
@@ -45,6 +47,7 @@ export interface CollectResult {
  * Sends `payload` to a group and collects the unicast replies that come back to the sending
  * socket until the timeout passes or `count` replies came (the seed's sender, which prints
  * "Timed out, no more responses"). Always settles: with the replies, or ERR_NETKIT_ABORTED.
+ * Replies already passed to `onReply` stay yours when it rejects (Ctrl-C can still summarize).
  */
 export async function collectReplies(
   target: MulticastTarget,
@@ -72,6 +75,7 @@ export async function collectReplies(
   try {
     if (signal?.aborted) throw new AbortedError('collectReplies: aborted', signal.reason);
     const sent = await socket.send(payload, target);
+    options.onSent?.(sent);
     const start = performance.now();
     const deadline = start + timeout;
     for (;;) {

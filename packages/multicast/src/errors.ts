@@ -67,3 +67,20 @@ export class NoInterfaceAddressError extends MulticastError {
     this.interface = iface;
   }
 }
+
+/**
+ * Thrown when a link-local or interface-local IPv6 group (ff01::/16, ff02::/16) comes without an
+ * interface: the same group exists on every link, so the kernel cannot pick one (RFC 4007).
+ */
+export class InterfaceRequiredError extends MulticastError {
+  readonly group: string;
+  readonly scope: number;
+  constructor(group: string, scope: number) {
+    super(
+      'ERR_MCAST_INTERFACE_REQUIRED',
+      `${group} is ${scope === 1 ? 'interface-local' : 'link-local'} (scope ${scope}): name the interface (interface: 'eth0', or the group as ${group}%eth0)`,
+    );
+    this.group = group;
+    this.scope = scope;
+  }
+}

@@ -28,6 +28,7 @@ export {
 } from './collect.js';
 export {
   InterfaceNotMulticastError,
+  InterfaceRequiredError,
   MulticastError,
   NoInterfaceAddressError,
   NotAGroupError,

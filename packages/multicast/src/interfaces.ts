@@ -78,7 +78,7 @@ export function resolveInterface(spec: string, family: GroupFamily): ResolvedInt
     name = Object.entries(all).find(([, infos]) =>
       (infos ?? []).some((i) => i.address.toLowerCase() === bare),
     )?.[0];
-  } else if (spec in all || interfaceFlags(spec) !== undefined) {
+  } else if (Object.hasOwn(all, spec) || interfaceFlags(spec) !== undefined) {
     // An interface that is up but has no address still has a sysfs entry.
     name = spec;
   }
@@ -86,7 +86,10 @@ export function resolveInterface(spec: string, family: GroupFamily): ResolvedInt
   if (!supportsMulticast(name, family)) throw new InterfaceNotMulticastError(name);
   if (family === 'IPv6') return { name, address: `::%${name}` };
   const address =
-    isIP(spec) === 4 ? spec : (all[name] ?? []).find((i) => i.family === 'IPv4')?.address;
+    isIP(spec) === 4
+      ? spec
+      : (Object.hasOwn(all, name) ? (all[name] ?? []) : []).find((i) => i.family === 'IPv4')
+          ?.address;
   if (address === undefined) throw new NoInterfaceAddressError(name, family);
   return { name, address };
 }

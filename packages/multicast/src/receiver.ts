@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
-import { checkInteger, toBuffer } from '@netkit/internal';
+import { checkInteger, checkSignal, toBuffer } from '@netkit/internal';
 import type { Payload } from '@netkit/udp';
+import { InterfaceRequiredError } from './errors.js';
 import { checkGroup, ipv6GroupScope } from './group.js';
 import { resolveInterface } from './interfaces.js';
 import {
@@ -37,6 +38,13 @@ export async function joinGroup(options: JoinGroupOptions): Promise<MulticastSoc
   if (families.size > 1) throw new TypeError('group: IPv4 and IPv6 groups need a socket each');
   checkInteger('port', port, 0, 65_535);
   const family = [...families][0]!;
+  if (host === undefined && groups.length === 1 && (iface === undefined || iface === 'all')) {
+    // Bound to the bare group, the kernel answers a bare EINVAL (RFC 4007: which link's ff02::1?).
+    const scope = ipv6GroupScope(groups[0]!);
+    if (scope !== undefined && scope <= 2 && !groups[0]!.includes('%')) {
+      throw new InterfaceRequiredError(groups[0]!, scope);
+    }
+  }
   const socket = new MulticastSocket({
     ...rest,
     type: family === 'IPv6' ? 'udp6' : 'udp4',
@@ -88,8 +96,13 @@ export class AckReceiver implements AsyncDisposable {
   readonly socket: MulticastSocket;
   readonly #ack: Buffer | undefined;
   readonly #stats: AckReceiverStats = { received: 0, acked: 0, dropped: 0 };
+  #signal: AbortSignal | undefined;
+  readonly #onAbort = () => void this.close();
 
-  constructor(socket: MulticastSocket, options: Pick<AckReceiverOptions, 'ack' | 'onMessage'>) {
+  constructor(
+    socket: MulticastSocket,
+    options: Pick<AckReceiverOptions, 'ack' | 'onMessage' | 'signal'>,
+  ) {
     this.socket = socket;
     this.#ack = options.ack === null ? undefined : toBuffer(options.ack ?? 'ack', 'ack');
     const onMessage = options.onMessage;
@@ -100,6 +113,11 @@ export class AckReceiver implements AsyncDisposable {
       if (socket.udp?.trySend(this.#ack, d.port, d.address)) this.#stats.acked++;
       else this.#stats.dropped++;
     });
+    const signal = checkSignal('signal', options.signal);
+    if (signal && !signal.aborted) {
+      this.#signal = signal;
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
   }
 
   get stats(): AckReceiverStats {
@@ -108,6 +126,10 @@ export class AckReceiver implements AsyncDisposable {
 
   /** Leaves every group and closes the socket. */
   close(): Promise<void> {
+    // Removed however the receiver closes: a long-lived signal must not collect one listener
+    // per receiver ever made.
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal = undefined;
     return this.socket.close();
   }
 
@@ -123,8 +145,8 @@ export async function createAckReceiver(options: AckReceiverOptions): Promise<Ac
   const receiver = new AckReceiver(socket, {
     ...(ack !== undefined && { ack }),
     ...(onMessage && { onMessage }),
+    ...(signal && { signal }),
   });
   if (signal?.aborted) await receiver.close();
-  else signal?.addEventListener('abort', () => void receiver.close(), { once: true });
   return receiver;
 }

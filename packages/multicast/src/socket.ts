@@ -9,8 +9,14 @@ import {
   type UdpSocketStats,
   type WaitOptions,
 } from '@netkit/udp';
-import { MulticastError, NoInterfaceAddressError } from './errors.js';
-import { checkGroup, checkSource, type GroupFamily, isMulticastAddress } from './group.js';
+import { InterfaceRequiredError, MulticastError, NoInterfaceAddressError } from './errors.js';
+import {
+  checkGroup,
+  checkSource,
+  type GroupFamily,
+  ipv6GroupScope,
+  isMulticastAddress,
+} from './group.js';
 import { multicastInterfaces, resolveInterface } from './interfaces.js';
 
 export interface MulticastSocketOptions {
@@ -79,6 +85,10 @@ export class MulticastSocket implements AsyncIterable<MulticastDatagram>, AsyncD
   #joined = new Map<string, Joined>();
   #boundGroup: string | undefined;
   #closedEarly = false;
+  /** bind() or a send asked for a local port: only then can anything arrive. */
+  #bindAsked = false;
+  #signal: AbortSignal | undefined;
+  readonly #onAbort = () => void this.close();
 
   constructor(options: MulticastSocketOptions = {}) {
     if (options.type !== undefined && options.type !== 'udp4' && options.type !== 'udp6') {
@@ -97,7 +107,11 @@ export class MulticastSocket implements AsyncIterable<MulticastDatagram>, AsyncD
     this.#options = { ...options };
     if (options.type) this.#ensure(options.type === 'udp6' ? 'IPv6' : 'IPv4');
     if (signal?.aborted) this.#closedEarly = true;
-    else signal?.addEventListener('abort', () => void this.close(), { once: true });
+    else if (signal) {
+      // Removed by close(): a long-lived signal shared by many sockets must not collect listeners.
+      this.#signal = signal;
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
   }
 
   /** 'IPv4' or 'IPv6' once known (from `type`, a group, or bind). */
@@ -142,6 +156,9 @@ export class MulticastSocket implements AsyncIterable<MulticastDatagram>, AsyncD
     }
     if (this.#udp) return this.#udp;
     const o = this.#options;
+    // Resolved before the socket exists: a bad interface must fail every send, never leave a
+    // socket behind that sends through the routed interface instead.
+    const iface = o.interface === undefined ? undefined : resolveInterface(o.interface, family);
     this.#family = family;
     const udp = new UdpSocket({
       type: family === 'IPv6' ? 'udp6' : 'udp4',
@@ -154,8 +171,7 @@ export class MulticastSocket implements AsyncIterable<MulticastDatagram>, AsyncD
     // Queued by UdpSocket until bind: node:dgram would bind a random port, or fail with EBADF.
     if (o.ttl !== undefined) udp.setMulticastTTL(o.ttl);
     if (o.loopback !== undefined) udp.setMulticastLoopback(o.loopback);
-    if (o.interface !== undefined)
-      udp.setMulticastInterface(resolveInterface(o.interface, family).address);
+    if (iface !== undefined) udp.setMulticastInterface(iface.address);
     return udp;
   }
 
@@ -194,6 +210,7 @@ export class MulticastSocket implements AsyncIterable<MulticastDatagram>, AsyncD
     const udp = this.#ensure(
       version === 6 ? 'IPv6' : version === 4 ? 'IPv4' : (this.#family ?? 'IPv4'),
     );
+    this.#bindAsked = true;
     const bound = await udp.bind({
       port,
       host: host ?? (this.#family === 'IPv6' ? '::' : '0.0.0.0'),
@@ -256,7 +273,14 @@ export class MulticastSocket implements AsyncIterable<MulticastDatagram>, AsyncD
   /** Sends one datagram to a group; binds a free port first when the socket is not bound. */
   async send(data: Payload, target: MulticastTarget): Promise<number> {
     const family = checkGroup(target?.group);
-    return this.#ensure(family).send(data, { host: target.group, port: target.port });
+    const scope = ipv6GroupScope(target.group);
+    // Without an interface the kernel refuses with a bare EINVAL; say what is missing instead.
+    if (scope !== undefined && scope <= 2 && this.#options.interface === undefined) {
+      if (!target.group.includes('%')) throw new InterfaceRequiredError(target.group, scope);
+    }
+    const udp = this.#ensure(family);
+    this.#bindAsked = true;
+    return udp.send(data, { host: target.group, port: target.port });
   }
 
   /** Sends a unicast datagram, e.g. an acknowledgement back to a datagram's sender. */
@@ -274,27 +298,40 @@ export class MulticastSocket implements AsyncIterable<MulticastDatagram>, AsyncD
 
   /** Resolves with the next datagram; rejects on timeout, abort, close or a socket error. */
   async receive(options: WaitOptions = {}): Promise<MulticastDatagram> {
+    return this.#withGroup(await this.#receiving('receive').receive(options));
+  }
+
+  /**
+   * The socket to receive on, or ERR_MCAST_NOT_BOUND when nothing could ever arrive: join()
+   * alone does not bind (netkit never binds implicitly), so a receive would only wait it out.
+   */
+  #receiving(what: string): UdpSocket {
     const udp = this.#udp;
-    if (!udp) throw new MulticastError('ERR_MCAST_NOT_BOUND', 'receive: bind the socket first');
-    return this.#withGroup(await udp.receive(options));
+    if (!udp || (!this.#bindAsked && !udp.closed && udp.address() === undefined)) {
+      throw new MulticastError(
+        'ERR_MCAST_NOT_BOUND',
+        `${what}: the socket is not bound, so nothing can arrive (join() does not bind: call bind(port) too, or use joinGroup())`,
+      );
+    }
+    return udp;
   }
 
   /** Routes every datagram to `listener` (no promise per datagram); undefined goes back to receive(). */
   setListener(listener: ((d: MulticastDatagram) => void) | undefined): void {
-    const udp = this.#udp;
-    if (!udp) throw new MulticastError('ERR_MCAST_NOT_BOUND', 'setListener: bind the socket first');
+    const udp = this.#receiving('setListener');
     udp.setListener(listener && ((d) => listener(this.#withGroup(d))));
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<MulticastDatagram> {
-    const udp = this.#udp;
-    if (!udp) throw new MulticastError('ERR_MCAST_NOT_BOUND', 'iterating: bind the socket first');
+    const udp = this.#receiving('iterating');
     for await (const d of udp) yield this.#withGroup(d);
   }
 
   /** Closes the socket (the kernel leaves its groups); pending receives reject, iterators end. */
   async close(): Promise<void> {
     this.#closedEarly = true;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal = undefined;
     await this.#udp?.close();
   }
 

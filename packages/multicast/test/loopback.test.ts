@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { rejectionOf, settlesWithin, thrownBy, waitUntil } from '@netkit/testkit';
 import { createSocket as createUdpSocket } from '@netkit/udp';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,8 +6,10 @@ import {
   type AckReceiver,
   collectReplies,
   createAckReceiver,
+  InterfaceRequiredError,
   joinGroup,
   MulticastSocket,
+  resolveInterface,
 } from '../src/index.js';
 
 // Everything here stays on 127.0.0.1: Linux loops IPv4 multicast back on lo.
@@ -189,6 +192,77 @@ describe('errors that teach', () => {
     expect((await rejectionOf(iterator.next())).code).toBe('ERR_MCAST_NOT_BOUND');
   });
 
+  it('asks for the interface of a link-local IPv6 group instead of a bare EINVAL', async () => {
+    for (const err of [
+      await rejectionOf(joinGroup({ group: 'ff02::1', port: 0 })),
+      await rejectionOf(createAckReceiver({ group: 'ff02::4242', port: 0, interface: 'all' })),
+      // Hop limit 0: even if this send went out, it would never leave the host.
+      await rejectionOf(
+        new MulticastSocket({ ttl: 0, loopback: false }).send('x', { group: 'ff02::1', port: 9 }),
+      ),
+    ]) {
+      expect(err).toBeInstanceOf(InterfaceRequiredError);
+      expect(err.code).toBe('ERR_MCAST_INTERFACE_REQUIRED');
+      expect(err.message).toMatch(/^ff02::(1|4242) is link-local \(scope 2\): name the interface/);
+    }
+    const nodeLocal = await rejectionOf(joinGroup({ group: 'ff01::1', port: 0 }));
+    expect(nodeLocal.message).toContain('interface-local (scope 1)');
+  });
+
+  it('fails every send on a bad interface, never falling back to the routed one', async () => {
+    // TTL 0 and no loopback: had a send gone out, it could not leave this host.
+    const socket = new MulticastSocket({ interface: 'nk-nope0', ttl: 0, loopback: false });
+    open.push(socket);
+    const target = { group: '239.77.1.6', port: 9 };
+    for (let i = 0; i < 2; i++) {
+      const err = await rejectionOf(socket.send('x', target));
+      expect(err.code, `send ${i + 1}`).toBe('ERR_MCAST_UNKNOWN_INTERFACE');
+    }
+    expect(socket.udp).toBeUndefined();
+    expect(socket.family).toBeUndefined();
+    const later = new MulticastSocket({ ttl: 0, loopback: false });
+    open.push(later);
+    later.setInterface('nk-nope0');
+    for (let i = 0; i < 2; i++) {
+      expect((await rejectionOf(later.send('x', target))).code).toBe('ERR_MCAST_UNKNOWN_INTERFACE');
+    }
+  });
+
+  it("names no interface for an inherited key such as 'toString' (no TypeError crash)", () => {
+    for (const spec of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const err = thrownBy(() => resolveInterface(spec, 'IPv4'));
+      expect(err.code, spec).toBe('ERR_MCAST_UNKNOWN_INTERFACE');
+      expect(err.message).toContain(JSON.stringify(spec));
+      expect(
+        thrownBy(() => new MulticastSocket().join('239.77.1.7', { interface: spec })).code,
+      ).toBe('ERR_MCAST_UNKNOWN_INTERFACE');
+    }
+  });
+
+  it('refuses a receive on a socket joined but never bound, where nothing could arrive', async () => {
+    const socket = new MulticastSocket();
+    open.push(socket);
+    socket.join('239.77.1.8', { interface: LO });
+    const pending = socket.receive({ timeout: 60_000 });
+    const outcome = await settlesWithin(pending, 1000);
+    expect(outcome.settled).toBe(true);
+    const err = (outcome as { error?: { code?: string; message?: string } }).error;
+    expect(err?.code).toBe('ERR_MCAST_NOT_BOUND');
+    expect(err?.message).toContain('bind(port)');
+    expect(thrownBy(() => socket.setListener(() => {})).code).toBe('ERR_MCAST_NOT_BOUND');
+    await socket.bind(0, '239.77.1.8');
+    expect((await rejectionOf(socket.receive({ timeout: 20 }))).code).toBe('ERR_NETKIT_TIMEOUT');
+  });
+
+  it('refuses a timeout longer than setTimeout can wait (it would fire at once)', async () => {
+    const err = await rejectionOf(
+      collectReplies({ group: '239.77.1.9', port: 9 }, 'x', { interface: LO, timeout: 3e9 }),
+    );
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err.message).toContain('timeout');
+    expect(err.message).toContain('2147483647');
+  });
+
   it('validates options up front, naming them', () => {
     expect(thrownBy(() => new MulticastSocket({ ttl: 256 })).message).toContain('ttl');
     expect(thrownBy(() => new MulticastSocket().setTTL(-1))).toBeInstanceOf(RangeError);
@@ -220,11 +294,16 @@ describe('errors that teach', () => {
 describe('every wait settles', () => {
   it('times out with no replies when nobody listens', async () => {
     const started = performance.now();
+    let sentBytes: number | undefined;
     const result = await collectReplies({ group: '239.77.2.1', port: 9 }, 'x', {
       interface: LO,
       timeout: 150,
+      onSent: (bytes) => {
+        sentBytes = bytes;
+      },
     });
     expect(result).toEqual({ replies: [], reason: 'timeout', sent: 1 });
+    expect(sentBytes).toBe(1);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
@@ -264,6 +343,25 @@ describe('every wait settles', () => {
     expect(
       thrownBy(() => new MulticastSocket({ signal: controller.signal }).join('239.77.2.5')).code,
     ).toBe('ERR_UDP_SOCKET_CLOSED');
+  });
+
+  it('lets go of a long-lived signal when sockets and receivers close', async () => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    for (let i = 0; i < 20; i++) {
+      const s = new MulticastSocket({ signal, type: 'udp4' });
+      await s.bind(0, LO);
+      await s.close();
+      const r = await createAckReceiver({ group: '239.77.2.7', port: 0, interface: LO, signal });
+      await r.close();
+    }
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    // Still wired while open: the signal closes what has not been closed yet.
+    const r = await createAckReceiver({ group: '239.77.2.7', port: 0, interface: LO, signal });
+    open.push(r);
+    expect(getEventListeners(signal, 'abort').length).toBeGreaterThan(0);
+    controller.abort();
+    expect(await waitUntil(() => r.socket.closed, 2000)).toBe(true);
   });
 
   it('leaves a socket given by the caller open', async () => {

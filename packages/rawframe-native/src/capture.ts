@@ -30,7 +30,11 @@ export interface CaptureOptions {
   filter?: CaptureFilter;
   /** Also see frames for other hosts (default false). */
   promiscuous?: boolean;
-  /** Leave out the frames this host sends (default false: both directions, as tcpdump). */
+  /**
+   * Leave out the frames this host sends (default false: both directions, as tcpdump). On a
+   * loopback interface each frame is seen once either way, as in tcpdump: the kernel's outgoing
+   * copy is left out, the incoming one kept.
+   */
   ignoreOutgoing?: boolean;
   /** Bytes kept per frame (default 65535). */
   snapLength?: number;
@@ -148,6 +152,7 @@ export class Capture implements AsyncIterable<CapturedFrame>, AsyncDisposable {
           this.#options.snapLength === undefined ? {} : { snapLength: this.#options.snapLength },
         );
       const writer = this.#writer === undefined ? undefined : await this.#writer;
+      const loopback = this.#socket.interface.loopback;
       while (this.captured < this.#count) {
         let frame: ReceivedFrame;
         try {
@@ -156,14 +161,17 @@ export class Capture implements AsyncIterable<CapturedFrame>, AsyncDisposable {
           if (stop.signal.aborted || this.#socket.closed) break;
           throw err;
         }
+        // On loopback the kernel shows every frame twice, going out and coming back in; libpcap
+        // (tcpdump, tshark) drops the outgoing copy, and so does this.
+        if (loopback && frame.packetType === 'outgoing') continue;
         let decoded: DecodedFrame | undefined;
         try {
           decoded = decodeFrame(frame.data, { lenient: true });
         } catch (err) {
           if (!(err instanceof FrameError)) throw err;
         }
-        const summary =
-          decoded === undefined ? summarizeFrame(frame.data) : summarizeFrame(decoded);
+        const how = frame.checksumNotReady ? { checksumNotReady: true } : {};
+        const summary = summarizeFrame(decoded ?? frame.data, how);
         if (writer) await writer.write(frame.data, frame);
         this.captured++;
         yield { ...frame, decoded, summary };

@@ -148,6 +148,59 @@ describe.skipIf(req.skip)(`capture on a veth pair${req.note}`, () => {
     expect(icmp.quoted).toMatchObject({ src: '198.18.1.1', dst: '198.18.1.2', protocol: 17 });
   });
 
+  it("the kernel's own UDP with checksum offload: checksumNotReady, not called a bad checksum", async () => {
+    const cap = capture({
+      interface: 'eth0',
+      netns: link.a.name,
+      filter: 'udp',
+      count: 1,
+      timeout: 10_000,
+    });
+    const frames = collect(cap);
+    // A plain UDP socket: veth offloads the checksum, so the outgoing copy has only the
+    // pseudo-header sum in it (CHECKSUM_PARTIAL) when the packet socket sees it.
+    await link.a.run(
+      process.execPath,
+      [
+        '-e',
+        "const s = require('node:dgram').createSocket('udp4'); s.send('offload?', 9, '198.18.1.2', () => s.close());",
+      ],
+      { check: true },
+    );
+    const [out] = await frames;
+    expect(out?.packetType).toBe('outgoing');
+    expect(out?.checksumNotReady).toBe(true);
+    expect(out?.decoded?.udp?.checksumValid).toBe(false);
+    expect(out?.summary).toBe(`198.18.1.1.${out?.decoded?.udp?.srcPort} > 198.18.1.2.9 UDP len 8`);
+  });
+
+  it('on loopback each frame once, as tcpdump (not the outgoing copy too)', async () => {
+    await link.a.run('ip', ['link', 'set', 'lo', 'up'], { check: true });
+    const cap = capture({
+      interface: 'lo',
+      netns: link.a.name,
+      filter: { ethertype: 0x88b5 },
+      timeout: 500,
+    });
+    const frames = collect(cap);
+    await using sender = openPacketSocket({ interface: 'lo', netns: link.a.name });
+    for (const text of ['one', 'two']) {
+      sender.send(
+        buildEthernet({
+          dst: '00:00:00:00:00:00',
+          src: '00:00:00:00:00:00',
+          ethertype: 0x88b5,
+          payload: Buffer.from(text),
+        }),
+      );
+    }
+    const got = await frames;
+    expect(
+      got.map((f) => Buffer.from(f.decoded!.ethernet.payload.subarray(0, 3)).toString()),
+    ).toEqual(['one', 'two']);
+    expect(got.map((f) => f.packetType)).toEqual(['host', 'host']);
+  });
+
   it('stops on time with nothing to see, and refuses a bad filter', async () => {
     const started = performance.now();
     const got = await collect(

@@ -270,6 +270,22 @@ describe('IPv4', () => {
     ).toContain('[bad ip cksum]');
   });
 
+  it('a bad UDP checksum is flagged, unless the kernel had not filled it in yet', () => {
+    const ip = { src: '198.18.0.1', dst: '198.18.0.2' };
+    const udp = buildUdp({ srcPort: 1000, dstPort: 9, payload: Buffer.from('x') }, ip);
+    udp[6] = (udp[6] ?? 0) ^ 0xff; // what an offloaded outgoing datagram looks like: a partial sum
+    const frame = buildEthernet({
+      dst: A,
+      src: B,
+      ethertype: 0x0800,
+      payload: buildIPv4({ ...ip, protocol: 17, payload: udp }),
+    });
+    expect(summarizeFrame(frame)).toBe('198.18.0.1.1000 > 198.18.0.2.9 UDP len 1 [bad udp cksum]');
+    expect(summarizeFrame(frame, { checksumNotReady: true })).toBe(
+      '198.18.0.1.1000 > 198.18.0.2.9 UDP len 1',
+    );
+  });
+
   it.each([
     ['version 6', (p: Uint8Array) => (p[0] = 0x65), FrameInvalidError],
     ['IHL 4', (p: Uint8Array) => (p[0] = 0x44), FrameInvalidError],

@@ -181,4 +181,18 @@ describe.skipIf(req.skip)(`ping and ARP against the kernel${req.note}`, () => {
     expect(s.received).toBeGreaterThanOrEqual(3);
     expect(s.transmitted).toBeLessThan(1000);
   });
+
+  it('an abort while ARP is unanswered ends the run at once, nothing transmitted', async () => {
+    const session = ping('198.18.1.99', {
+      interface: 'eth0',
+      netns: link.a.name,
+      count: 3,
+      timeout: 10_000,
+      signal: AbortSignal.timeout(150),
+    });
+    const started = performance.now();
+    for await (const _ of session);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(session.summary()).toMatchObject({ transmitted: 0, received: 0, mac: undefined });
+  });
 });

@@ -120,6 +120,8 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   #type: SocketType | undefined;
   #socket: dgram.Socket | undefined;
   #bound = false;
+  #signal: AbortSignal | undefined;
+  readonly #onAbort = (): void => void this.close();
   #binding: Promise<AddressInfo> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -176,7 +178,11 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     const signal = checkSignal('signal', options.signal);
     if (signal) {
       if (signal.aborted) this.#closed = true;
-      else signal.addEventListener('abort', () => void this.close(), { once: true });
+      else {
+        // Removed by close(): one long-lived signal shared by many sockets must not pile up listeners.
+        this.#signal = signal;
+        signal.addEventListener('abort', this.#onAbort, { once: true });
+      }
     }
   }
 
@@ -607,6 +613,8 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#closed = true;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal = undefined;
     this.#closing = (async () => {
       if (this.#binding) await this.#binding.catch(() => undefined);
       // node:dgram hands a datagram to the kernel a tick after send() (after its address lookup)

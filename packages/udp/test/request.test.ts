@@ -154,6 +154,18 @@ describe('request', () => {
     expect(await waitUntil(() => udpHandles() <= before, 1000)).toBe(true);
   });
 
+  it('refuses a timeout longer than setTimeout can wait, which would fire at once', async () => {
+    for (const [name, options] of [
+      ['timeout', { timeout: 3e9 }],
+      ['maxTimeout', { maxTimeout: 2 ** 31 }],
+    ] as const) {
+      const err = await rejectionOf(request({ host: '127.0.0.1', port: 9 }, 'x', options));
+      expect(err).toBeInstanceOf(RangeError);
+      expect(err.message).toContain(name);
+      expect(err.message).toContain('2147483647');
+    }
+  });
+
   it('rejects at once with an already aborted signal', async () => {
     const { port } = await silent();
     const outcome = await settlesWithin(

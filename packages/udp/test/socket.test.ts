@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createSocket,
@@ -385,6 +386,20 @@ describe('close', () => {
     await s.bind(0, '127.0.0.1');
     await s.close();
     expect(thrownBy(() => s.trySend('x', 9, '127.0.0.1')).code).toBe('ERR_UDP_SOCKET_CLOSED');
+  });
+
+  it('removes its abort listener on close(), so one long-lived signal does not collect them', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      const s = socket({ signal: controller.signal });
+      if (i % 2 === 0) await s.bind(0, '127.0.0.1'); // bound or not, close() lets go of the signal
+      await s.close();
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const live = socket({ signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    expect(await waitUntil(() => live.closed, 2000)).toBe(true);
   });
 
   it('closes a socket that was never bound', async () => {

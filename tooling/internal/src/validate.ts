@@ -13,9 +13,17 @@ export function checkPort(name: string, value: unknown): number {
   return checkInteger(name, value, 0, 65_535);
 }
 
+/** The longest delay setTimeout takes; beyond it Node fires after 1 ms (TimeoutOverflowWarning). */
+export const MAX_TIMEOUT = 2 ** 31 - 1;
+
 export function checkTimeout(name: string, value: unknown): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new RangeError(`${name} must be a number of milliseconds >= 0, got ${describe(value)}`);
+  }
+  if (value > MAX_TIMEOUT) {
+    throw new RangeError(
+      `${name} must be at most ${MAX_TIMEOUT} ms (about 24.8 days; a longer timer would fire at once), got ${value}`,
+    );
   }
   return value;
 }

@@ -234,10 +234,16 @@ function mcastSteps(): Step[] {
   const receivers = async (n: number) => {
     const first = await createAckReceiver({ group, port: 0, interface: '127.0.0.1' });
     const port = first.socket.address()?.port ?? 0;
-    const rest = [];
-    for (let i = 1; i < n; i++)
-      rest.push(await createAckReceiver({ group, port, interface: '127.0.0.1' }));
-    return { all: [first, ...rest], port };
+    const all = [first];
+    try {
+      for (let i = 1; i < n; i++)
+        all.push(await createAckReceiver({ group, port, interface: '127.0.0.1' }));
+    } catch (err) {
+      // The step's finally never sees these: close them here.
+      await Promise.all(all.map((r) => r.close()));
+      throw err;
+    }
+    return { all, port };
   };
   const ask = (port: number) =>
     collectReplies({ group, port }, 'Very important data', {
@@ -290,19 +296,30 @@ function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-async function runSteps(steps: Step[], out: Output): Promise<number> {
+async function runSteps(steps: Step[], out: Output, signal: AbortSignal): Promise<number> {
   let failed = 0;
+  let done = 0;
   for (const [i, step] of steps.entries()) {
+    // Ctrl-C: no further step starts, and the one it cut short is not called a failure.
+    if (signal.aborted) break;
     try {
       const shown = await step.run();
+      done++;
       if (out.flags.json) out.json({ step: i + 1, title: step.title, ok: true, result: shown });
       else out.line(`${out.paint(32, '✓')} ${step.title}\n    ${shown}`);
     } catch (err) {
+      if (signal.aborted) break;
+      done++;
       failed++;
       const why = err instanceof Error ? err.message : String(err);
       if (out.flags.json) out.json({ step: i + 1, title: step.title, ok: false, error: why });
       else out.line(`${out.paint(31, '✗')} ${step.title}\n    ${why}`);
     }
+  }
+  if (signal.aborted && done < steps.length) {
+    if (out.flags.json) out.json({ interrupted: true, passed: done - failed, failed });
+    else out.line(`\ninterrupted: ${done - failed} of ${steps.length} demo steps passed`);
+    return ExitCode.interrupted;
   }
   const summary = `${steps.length - failed} of ${steps.length} demo steps passed`;
   if (out.flags.json) out.json({ passed: steps.length - failed, failed });
@@ -331,6 +348,7 @@ export const demo: Command = {
     return runSteps(
       [...udpSteps(), ...tcpSteps(), ...dnsSteps(), ...mcastSteps(), ...rawSteps(signal)],
       out,
+      signal,
     );
   },
 };

@@ -1,9 +1,11 @@
-import { joinGroup } from '@netkit/multicast';
+import { type AckReceiver, createAckReceiver, type MulticastDatagram } from '@netkit/multicast';
 import { formatEndpoint } from '@netkit/udp';
 import type { Command } from '../command.js';
-import { CommandError, ExitCode, UsageError } from '../exit-codes.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
 import { flag, intArg, portArg, str } from '../flags.js';
 import { datagramJson, datagramLine } from '../payload-text.js';
+import { untilStopped } from '../until-stopped.js';
+import { groupArg, interfaceArg, mcastUsageError, sourceArg } from './mcast-args.js';
 
 export const mcastListen: Command = {
   path: ['mcast', 'listen'],
@@ -43,7 +45,9 @@ export const mcastListen: Command = {
   details:
     'Binds to the group address and port (shared with other listeners, SO_REUSEADDR) and joins\n' +
     'the group. Each datagram prints as "ADDRESS:PORT: TEXT"; with --json one object per line:\n' +
-    '{from, port, family, size, text?, base64, group}. The joined group goes to stderr.',
+    '{from, port, family, size, text?, base64, group}. The joined group goes to stderr, and\n' +
+    'on Ctrl-C (or after --count) the counters: "N datagrams, M acks".\n' +
+    'A sender on this same host reaches it only with `netkit mcast send --loopback`.',
   examples: [
     'netkit mcast listen 224.3.29.71 10000 --ack',
     'netkit mcast listen 239.1.2.3 5000 -i eth0 --ack "got it" --json',
@@ -51,48 +55,55 @@ export const mcastListen: Command = {
     'netkit mcast listen ff15::1 5000 -i eth0',
   ],
   async run({ positionals, flags }, { out, signal }) {
-    const group = positionals.GROUP!;
+    const { group, family } = groupArg(positionals.GROUP);
     const port = portArg('PORT', positionals.PORT, true);
     const count = intArg('--count', flags.count, 1, Number.MAX_SAFE_INTEGER);
-    const iface = str(flags.interface);
-    const source = str(flags.source);
+    const source = sourceArg(str(flags.source), group, family);
+    const iface = interfaceArg(str(flags.interface), family, true);
     const ack = flag(flags.ack);
     if (positionals.TEXT !== undefined && !ack) {
       throw new UsageError(`unexpected argument: ${positionals.TEXT}`, 'TEXT goes with --ack');
     }
-    const reply = Buffer.from(positionals.TEXT ?? 'ack');
-    const socket = await joinGroup({
+    const { stopped, stop } = untilStopped(signal);
+    let seen = 0;
+    let receiver: AckReceiver | undefined;
+    const onMessage = (d: MulticastDatagram) => {
+      if (out.flags.json) out.json(datagramJson(d, d.group ? { group: d.group } : {}));
+      else out.line(datagramLine(d));
+      if (count !== undefined && ++seen >= count) {
+        // This one is still acknowledged; whatever follows before the close is not.
+        receiver?.socket.setListener(() => undefined);
+        stop();
+      }
+    };
+    // The library's receiver acks (and counts acks the send queue refused); without --ack it
+    // only counts.
+    receiver = await createAckReceiver({
       group,
       port,
-      signal,
+      ack: ack ? (positionals.TEXT ?? 'ack') : null,
+      onMessage,
       ...(iface !== undefined && { interface: iface }),
       ...(source !== undefined && { source }),
     }).catch((err: unknown) => {
-      // netkit shares the port (SO_REUSEADDR); the generic hint names a flag this command lacks.
-      if ((err as { code?: unknown }).code !== 'EADDRINUSE') throw err;
-      throw new CommandError(
-        `binding ${group} port ${port}: EADDRINUSE (a program that did not set SO_REUSEADDR holds that port; stop it, set reuseaddr there too, or pick another PORT)`,
-        ExitCode.error,
-        { cause: err },
-      );
+      throw mcastUsageError(err, family);
     });
-    const bound = socket.address();
+    const bound = receiver.socket.address();
     const where = bound ? formatEndpoint(bound.address, bound.port) : `${group}:${port}`;
     const on = iface ? ` on ${iface}` : '';
     out.info(
       `listening on ${where} (udp multicast, joined ${group}${on}${source ? ` from ${source}` : ''})`,
     );
-    let seen = 0;
     try {
-      for await (const d of socket) {
-        if (out.flags.json) out.json(datagramJson(d, d.group ? { group: d.group } : {}));
-        else out.line(datagramLine(d));
-        if (ack) socket.udp?.trySend(reply, d.port, d.address);
-        if (count !== undefined && ++seen >= count) break;
-      }
+      await stopped;
     } finally {
-      await socket.close();
+      await receiver.close();
     }
+    const s = receiver.stats;
+    const parts = [`${s.received} datagram${s.received === 1 ? '' : 's'}`];
+    if (ack) parts.push(`${s.acked} ack${s.acked === 1 ? '' : 's'}`);
+    if (s.dropped > 0) parts.push(`${s.dropped} not acked (send queue full)`);
+    out.info(parts.join(', '));
     return ExitCode.ok;
   },
 };

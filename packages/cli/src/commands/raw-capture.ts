@@ -1,6 +1,7 @@
+import { open } from 'node:fs/promises';
 import { type CaptureFilter, capture } from '@netkit/rawframe-native';
 import type { Command } from '../command.js';
-import { ExitCode, UsageError } from '../exit-codes.js';
+import { CommandError, ExitCode, UsageError } from '../exit-codes.js';
 import { flag, intArg, str } from '../flags.js';
 import { ethertypeArg, RAW_DETAILS, RAW_FLAGS, rawTarget } from './raw-common.js';
 
@@ -10,6 +11,32 @@ function filterArg(text: string | undefined): CaptureFilter | undefined {
   if (text.startsWith('ethertype='))
     return { ethertype: ethertypeArg('--filter ethertype', text.slice(10)) };
   throw new UsageError(`unknown --filter '${text}'`, 'one of: icmp, arp, udp, ethertype=0xNNNN');
+}
+
+const WRITE_HINTS: Record<string, string> = {
+  ENOENT: 'pick an existing directory for -w',
+  ENOTDIR: 'pick an existing directory for -w',
+  EISDIR: '-w takes a file name, not a directory',
+  EACCES: 'pick a file you may write, e.g. under /tmp',
+  EPERM: 'pick a file you may write, e.g. under /tmp',
+  EROFS: 'pick a file on a writable file system',
+  ENOSPC: 'free some space or pick another disk',
+};
+
+/** The pcap file could not be opened or written: one line naming the file, with a hint. */
+function writeFailure(file: string, err: unknown): CommandError | undefined {
+  const { code, syscall, path } = (err ?? {}) as {
+    code?: unknown;
+    syscall?: unknown;
+    path?: unknown;
+  };
+  // Only the file's own errors: a socket error (ENETDOWN from recvmsg) is not about -w.
+  if (typeof code !== 'string' || (path !== file && syscall !== 'open' && syscall !== 'write'))
+    return undefined;
+  const hint = WRITE_HINTS[code];
+  return new CommandError(`writing ${file}: ${code}${hint ? ` (${hint})` : ''}`, ExitCode.error, {
+    cause: err,
+  });
 }
 
 /** HH:MM:SS.micro local time, as tcpdump prints it. */
@@ -43,7 +70,8 @@ export const rawCapture: Command = {
   },
   details:
     'Prints "capturing on IFACE" on stderr once the socket is open; Ctrl-C stops and prints the\n' +
-    `counts. Frames sent from this host are shown too.\n${RAW_DETAILS}`,
+    'counts. Frames sent from this host are shown too (on loopback once, as tcpdump shows them).\n' +
+    RAW_DETAILS,
   examples: [
     'netkit raw capture -i eth0 -c 10',
     'netkit raw capture -i eth0 --filter icmp -w ping.pcap',
@@ -64,22 +92,35 @@ export const rawCapture: Command = {
       promiscuous: flag(flags.promiscuous),
       signal,
     });
+    if (write !== undefined) {
+      // Once the socket is open (no empty file left after EPERM), before "capturing on": a bad
+      // path fails at once, not at the first frame.
+      try {
+        await (await open(write, 'w')).close();
+      } catch (err) {
+        throw writeFailure(write, err) ?? err;
+      }
+    }
     const what = str(flags.filter);
     out.info(
       `capturing on ${target.interface}${what ? ` (${what})` : ''}${write ? `, writing ${write}` : ''}`,
     );
-    for await (const f of cap) {
-      if (out.flags.json) {
-        out.json({
-          timestamp: f.timestamp.toString(),
-          length: f.originalLength,
-          captured: f.data.length,
-          packetType: f.packetType,
-          summary: f.summary,
-        });
-      } else {
-        out.line(`${clock(f.timestamp)} ${f.summary}`);
+    try {
+      for await (const f of cap) {
+        if (out.flags.json) {
+          out.json({
+            timestamp: f.timestamp.toString(),
+            length: f.originalLength,
+            captured: f.data.length,
+            packetType: f.packetType,
+            summary: f.summary,
+          });
+        } else {
+          out.line(`${clock(f.timestamp)} ${f.summary}`);
+        }
       }
+    } catch (err) {
+      throw (write !== undefined && writeFailure(write, err)) || err;
     }
     const { dropped } = cap.stats;
     out.info(

@@ -54,6 +54,14 @@ export function ipv4Arg(name: string, value: string | undefined): string {
 /** An EtherType as 0xNNNN (or decimal), 0x0600-0xffff: below that the field is an 802.3 length. */
 export function ethertypeArg(name: string, value: string | undefined): number {
   const text = value ?? '';
+  // EtherTypes are written in hex; a leading zero without 0x means the user meant hex, not octal
+  // or decimal (0801 read as 801 would pass as a valid but wrong type).
+  if (/^0[0-9a-f]+$/i.test(text)) {
+    throw new UsageError(
+      `${name} must be an EtherType in hex with 0x, like 0x0801, got '${text}'`,
+      `did you mean 0x${text.replace(/^0+/, '').padStart(4, '0')}?`,
+    );
+  }
   const n = /^0x[0-9a-f]{1,4}$/i.test(text)
     ? Number.parseInt(text.slice(2), 16)
     : /^\d+$/.test(text)

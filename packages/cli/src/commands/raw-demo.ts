@@ -1,6 +1,8 @@
 // The raw-frame part of `netkit demo`: frames built and checked by netkit's codecs, and (as
 // root) a namespace pair of the demo's own where the kernel answers netkit's ARP and ping.
 import { execFile, execFileSync } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   buildEthernet,
@@ -19,12 +21,50 @@ export interface RawStep {
   run(): Promise<string>;
 }
 
+/** The capabilities the namespace step needs, by bit number in CapEff (linux/capability.h). */
+const NEEDED = [
+  { name: 'NET_RAW', bit: 13n, use: 'raw sockets' },
+  { name: 'SYS_ADMIN', bit: 21n, use: 'the namespace pair' },
+];
+
+/** The effective capability set (CapEff in /proc/self/status), or undefined if unreadable. */
+function effectiveCaps(): bigint | undefined {
+  try {
+    const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return hex === undefined ? undefined : BigInt(`0x${hex}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    if (dir === '') return false;
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Why the namespace part cannot run here, or undefined when it can. */
 export function rawSkipReason(): string | undefined {
   if (process.platform !== 'linux') return 'raw frames need Linux';
   if (process.getuid?.() !== 0) {
     return 'not root: raw sockets need CAP_NET_RAW and the namespace pair CAP_SYS_ADMIN (run `sudo netkit demo`)';
   }
+  // Root is not enough: a container (Docker's default) takes CAP_SYS_ADMIN away.
+  const caps = effectiveCaps();
+  const missing = NEEDED.filter((c) => caps !== undefined && ((caps >> c.bit) & 1n) === 0n);
+  if (missing.length > 0) {
+    const names = missing.map((c) => `CAP_${c.name}`);
+    const uses = missing.map((c) => `${c.use} need CAP_${c.name}`).join(', ');
+    const add = missing.map((c) => `--cap-add ${c.name}`).join(' ');
+    return `root without ${names.join(' and ')}: ${uses} (in a container, run it with ${add})`;
+  }
+  if (!onPath('ip')) return '`ip` (iproute2) is not on PATH: it makes the namespace pair';
   return undefined;
 }
 
@@ -33,10 +73,11 @@ function hex4(n: number): string {
 }
 
 /** The seed's hand-made ping (192.168.1.7 > 192.168.1.1, checksums 0x368a and 0xc24d hard-coded). */
-function codecStep(): RawStep {
+function codecStep(signal: AbortSignal): RawStep {
   return {
     title: "Raw frames: the seed's hand-made ping, built by netkit with computed checksums",
     async run() {
+      signal.throwIfAborted();
       const frameFor = (src: string, dst: string) =>
         buildEthernet({
           dst: '00:23:69:3a:f4:7d',
@@ -74,6 +115,7 @@ function namespaceStep(signal: AbortSignal): RawStep {
   return {
     title: 'Raw frames: ARP and 5 pings built by netkit, answered by the kernel across a veth pair',
     async run() {
+      signal.throwIfAborted();
       const a = `nkdemo-${process.pid}-a`;
       const b = `nkdemo-${process.pid}-b`;
       const made: string[] = [];
@@ -90,8 +132,10 @@ function namespaceStep(signal: AbortSignal): RawStep {
       process.on('exit', onExit);
       try {
         for (const ns of [a, b]) {
-          await exec('ip', ['netns', 'add', ns]);
+          // Listed first: a Ctrl-C while `ip netns add` runs must still remove it.
           made.push(ns);
+          await exec('ip', ['netns', 'add', ns]);
+          signal.throwIfAborted();
         }
         await exec('ip', [
           '-n',
@@ -141,7 +185,9 @@ function namespaceStep(signal: AbortSignal): RawStep {
   };
 }
 
-/** The raw steps for this process: the codec step always, the namespace step as root. */
+/** The raw steps for this process: the codec step always, the namespace step when it can run. */
 export function rawSteps(signal: AbortSignal): RawStep[] {
-  return rawSkipReason() === undefined ? [codecStep(), namespaceStep(signal)] : [codecStep()];
+  return rawSkipReason() === undefined
+    ? [codecStep(signal), namespaceStep(signal)]
+    : [codecStep(signal)];
 }

@@ -55,7 +55,8 @@ export const rawPing: Command = {
   },
   details:
     "Frames go from the interface's MAC and IPv4 address straight to the neighbour's MAC (no\n" +
-    'routing, no gateway). Exits 0 when a reply came, 3 when none did.\n' +
+    'routing, no gateway). Exits 0 when a reply came, 3 when none did, 130 on Ctrl-C before the\n' +
+    'first request (while waiting for ARP).\n' +
     RAW_DETAILS,
   examples: [
     'netkit raw ping -i eth0 198.18.1.2 -c 3',
@@ -111,6 +112,8 @@ export const rawPing: Command = {
         },
       });
     } else printSummary(out, s);
+    // Ctrl-C before the first request (during ARP) is an interruption, not a lost ping.
+    if (signal.aborted && s.transmitted === 0) return ExitCode.interrupted;
     return s.received > 0 ? ExitCode.ok : ExitCode.timeout;
   },
 };

@@ -64,7 +64,7 @@ export {
   parseIPv6,
 } from './ipv6.js';
 export { BROADCAST_MAC, formatMac, isMac, parseMac } from './mac.js';
-export { summarizeFrame } from './summary.js';
+export { type SummaryOptions, summarizeFrame } from './summary.js';
 export {
   buildUdp,
   type IpEndpoints,

@@ -76,7 +76,7 @@ const PROTOCOLS: Record<number, string> = {
   132: 'SCTP',
 };
 
-function inner(f: DecodedFrame): string {
+function inner(f: DecodedFrame, options: SummaryOptions): string {
   const { ethernet: eth } = f;
   const macs = `${eth.src} > ${eth.dst}`;
   if (f.arp) {
@@ -102,7 +102,7 @@ function inner(f: DecodedFrame): string {
       if (!f.icmpv6.checksumValid) flags.push('bad icmp6 cksum');
     } else if (udp) {
       text += `UDP len ${udp.payload.length}`;
-      if (!udp.checksumValid) flags.push('bad udp cksum');
+      if (!udp.checksumValid && !options.checksumNotReady) flags.push('bad udp cksum');
     } else {
       const proto = f.ipv4 ? f.ipv4.protocol : (f.ipv6?.nextHeader ?? 0);
       text += `${PROTOCOLS[proto] ?? `ip-proto-${proto}`}`;
@@ -117,12 +117,23 @@ function inner(f: DecodedFrame): string {
   return `${macs} ethertype ${hex4(eth.ethertype)} len ${eth.payload.length}`;
 }
 
+export interface SummaryOptions {
+  /**
+   * The kernel has not filled in the UDP/TCP checksum yet (ReceivedFrame.checksumNotReady: an
+   * outgoing frame with checksum offload): that checksum is not checked, so not called bad.
+   */
+  checksumNotReady?: boolean;
+}
+
 /**
  * One line describing a frame, like tcpdump: "aa:..:01 > ff:..:ff ARP who-has 198.18.0.2 tell
  * 198.18.0.1", "198.18.0.1 > 198.18.0.2 ICMP echo request id 1 seq 3 len 64". Never throws for
  * bad bytes: what could not be decoded is said in brackets.
  */
-export function summarizeFrame(frame: Uint8Array | DecodedFrame): string {
+export function summarizeFrame(
+  frame: Uint8Array | DecodedFrame,
+  options: SummaryOptions = {},
+): string {
   let f: DecodedFrame;
   if (frame instanceof Uint8Array) {
     try {
@@ -135,7 +146,7 @@ export function summarizeFrame(frame: Uint8Array | DecodedFrame): string {
     f = frame;
   }
   const vlan = f.ethernet.vlans.map((t) => `vlan ${t.id} `).join('');
-  let text = vlan + inner(f);
+  let text = vlan + inner(f, options);
   if (f.error) {
     const { ethertype } = f.ethernet;
     const name =
