@@ -1,6 +1,7 @@
 // ICMP for IPv4 (RFC 792): echo, destination unreachable, time exceeded, and any other type raw.
-import { bytesOption, concat, intOption, view } from './bytes.js';
+import { bytesOption, intOption, view } from './bytes.js';
 import { FrameError, need } from './errors.js';
+import { buildIcmpMessage, echoRest, type IcmpMessageInit } from './icmp-message.js';
 import { type IPv4Packet, parseIPv4 } from './ipv4.js';
 import { internetChecksum } from './sum.js';
 
@@ -13,15 +14,7 @@ export const Icmpv4Type = {
 
 export const ICMP_HEADER_LENGTH = 8;
 
-export interface Icmpv4Init {
-  type: number;
-  code?: number;
-  /** The 4 bytes after the checksum (id and sequence for echo, unused or MTU for errors). */
-  rest?: Uint8Array;
-  data?: Uint8Array;
-  /** Writes this value instead of the computed checksum (to make a bad message on purpose). */
-  checksum?: number;
-}
+export type Icmpv4Init = IcmpMessageInit;
 
 export interface Icmpv4Message {
   type: number;
@@ -45,25 +38,7 @@ export interface Icmpv4Message {
 
 /** Builds any ICMP message and fills in its checksum. */
 export function buildIcmpv4(init: Icmpv4Init): Uint8Array {
-  const rest = init.rest === undefined ? new Uint8Array(4) : bytesOption(init.rest, 'rest');
-  if (rest.length !== 4) throw new RangeError(`rest must be 4 bytes, got ${rest.length}`);
-  const data = init.data === undefined ? new Uint8Array(0) : bytesOption(init.data, 'data');
-  const out = concat([
-    Uint8Array.of(
-      intOption(init.type, 'type', 0, 255),
-      intOption(init.code ?? 0, 'code', 0, 255),
-      0,
-      0,
-    ),
-    rest,
-    data,
-  ]);
-  const checksum =
-    init.checksum === undefined
-      ? internetChecksum(out)
-      : intOption(init.checksum, 'checksum', 0, 0xffff);
-  view(out).setUint16(2, checksum);
-  return out;
+  return buildIcmpMessage(init, () => 0);
 }
 
 export interface EchoInit {
@@ -74,18 +49,11 @@ export interface EchoInit {
   reply?: boolean;
 }
 
-function idSeq(id: number, sequence: number): Uint8Array {
-  const rest = new Uint8Array(4);
-  view(rest).setUint16(0, intOption(id, 'id', 0, 0xffff));
-  view(rest).setUint16(2, intOption(sequence, 'sequence', 0, 0xffff));
-  return rest;
-}
-
 /** An echo request (or reply) with identifier and sequence number. */
 export function buildIcmpv4Echo(init: EchoInit): Uint8Array {
   return buildIcmpv4({
     type: init.reply ? Icmpv4Type.EchoReply : Icmpv4Type.EchoRequest,
-    rest: idSeq(init.id, init.sequence),
+    rest: echoRest(init.id, init.sequence),
     ...(init.data !== undefined && { data: init.data }),
   });
 }

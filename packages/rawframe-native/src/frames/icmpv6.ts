@@ -1,7 +1,8 @@
 // ICMPv6 (RFC 4443): echo request and reply; other types are kept raw. The checksum covers the
 // IPv6 pseudo-header (RFC 8200 8.1), so building and parsing need both addresses.
-import { bytesOption, concat, intOption, view } from './bytes.js';
+import { view } from './bytes.js';
 import { need } from './errors.js';
+import { buildIcmpMessage, echoRest, type IcmpMessageInit } from './icmp-message.js';
 import type { EchoInit } from './icmpv4.js';
 import { parseIPv6Address } from './ip-address.js';
 import { IpProtocol } from './ipv4.js';
@@ -15,13 +16,7 @@ export interface Ipv6Endpoints {
   dst: string;
 }
 
-export interface Icmpv6Init {
-  type: number;
-  code?: number;
-  rest?: Uint8Array;
-  data?: Uint8Array;
-  checksum?: number;
-}
+export type Icmpv6Init = IcmpMessageInit;
 
 export interface Icmpv6Message {
   type: number;
@@ -44,36 +39,15 @@ function pseudo(ip: Ipv6Endpoints, length: number): number {
 
 /** Builds an ICMPv6 message with its checksum over the pseudo-header of `ip`. */
 export function buildIcmpv6(init: Icmpv6Init, ip: Ipv6Endpoints): Uint8Array {
-  const rest = init.rest === undefined ? new Uint8Array(4) : bytesOption(init.rest, 'rest');
-  if (rest.length !== 4) throw new RangeError(`rest must be 4 bytes, got ${rest.length}`);
-  const data = init.data === undefined ? new Uint8Array(0) : bytesOption(init.data, 'data');
-  const out = concat([
-    Uint8Array.of(
-      intOption(init.type, 'type', 0, 255),
-      intOption(init.code ?? 0, 'code', 0, 255),
-      0,
-      0,
-    ),
-    rest,
-    data,
-  ]);
-  const checksum =
-    init.checksum === undefined
-      ? internetChecksum(out, pseudo(ip, out.length))
-      : intOption(init.checksum, 'checksum', 0, 0xffff);
-  view(out).setUint16(2, checksum);
-  return out;
+  return buildIcmpMessage(init, (length) => pseudo(ip, length));
 }
 
 /** An ICMPv6 echo request (or reply). */
 export function buildIcmpv6Echo(init: EchoInit, ip: Ipv6Endpoints): Uint8Array {
-  const rest = new Uint8Array(4);
-  view(rest).setUint16(0, intOption(init.id, 'id', 0, 0xffff));
-  view(rest).setUint16(2, intOption(init.sequence, 'sequence', 0, 0xffff));
   return buildIcmpv6(
     {
       type: init.reply ? Icmpv6Type.EchoReply : Icmpv6Type.EchoRequest,
-      rest,
+      rest: echoRest(init.id, init.sequence),
       ...(init.data !== undefined && { data: init.data }),
     },
     ip,
