@@ -10,6 +10,7 @@ export interface ConnectionOptions {
   /**
    * Bytes allowed to wait for the kernel (netkit's batch plus the socket's own buffer) before
    * send() waits for them to drain (default 1 MiB). Memory per connection stays near this.
+   * Received bytes not yet read are bounded too: the socket pauses at 256 KiB or this, if less.
    */
   highWaterMark?: number;
   /** How to name the peer in messages when it has no address (a Unix socket path). */
@@ -21,6 +22,12 @@ const BATCH_BYTES = 64 * 1024;
 /** Sends up to this size are copied into the batch; larger ones are written as they are. */
 const COPY_LIMIT = 8 * 1024;
 const RESOLVED = Promise.resolve();
+/**
+ * Received bytes the reader may fall behind by before the socket is paused (at most highWaterMark).
+ * Several chunks: pausing and resuming per chunk stops and restarts the kernel reads, and costs
+ * more CPU than the data.
+ */
+const READ_AHEAD_BYTES = 256 * 1024;
 
 /**
  * One TCP (or Unix socket) connection with promises and async iterators. Sends are batched:
@@ -41,6 +48,14 @@ export class TcpConnection implements AsyncIterable<Buffer>, AsyncDisposable {
   #error: Error | undefined;
   #closed = false;
   #reading = false;
+  /** Chunks received in flowing mode and not yet handed to the reader, in order. */
+  #received: Buffer[] = [];
+  #receivedBytes = 0;
+  /** True while the socket flows into #received (between resume() and pause()). */
+  #flowing = false;
+  /** Wakes the reader waiting for a chunk, the peer's FIN or the close. */
+  #wakeReader: (() => void) | undefined;
+  readonly #readAhead: number;
   #closedPromise: Promise<void>;
   #bytesWritten = 0;
   /** Why the connection was closed by netkit (idle timeout, byte limit, bad frame), if it was. */
@@ -60,6 +75,8 @@ export class TcpConnection implements AsyncIterable<Buffer>, AsyncDisposable {
       1,
       2 ** 31,
     );
+    this.#readAhead = Math.min(this.#highWaterMark, READ_AHEAD_BYTES);
+    socket.on('end', () => this.#wake());
     socket.on('error', (err) => {
       this.#error ??= systemError(err, `connection with ${this.remote}`);
     });
@@ -68,6 +85,7 @@ export class TcpConnection implements AsyncIterable<Buffer>, AsyncDisposable {
       socket.once('close', () => {
         this.#closed = true;
         this.#writable = false;
+        this.#wake();
         if (this.#drainWaiters.length > 0) {
           const err = this.#error ?? new ConnectionClosedError('send', this.closeReason);
           for (const waiter of this.#drainWaiters.splice(0)) waiter.reject(err);
@@ -219,17 +237,78 @@ export class TcpConnection implements AsyncIterable<Buffer>, AsyncDisposable {
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
     if (this.#reading) throw new TypeError('the connection is already being read');
     this.#reading = true;
+    const socket = this.socket;
+    // 'data' events into #received rather than socket.iterator(): paused-mode reads stop and
+    // restart the kernel reads every time the small readable buffer fills, copy chunks together,
+    // and go through a few ticks per chunk. The socket is paused again whenever nobody reads.
+    socket.on('data', this.#onData);
     try {
-      // destroyOnReturn false: a consumer that stops reading must not tear the connection down.
-      for await (const chunk of this.socket.iterator({ destroyOnReturn: false })) {
-        yield chunk as Buffer;
+      for (;;) {
+        if (socket.destroyed && !socket.readableEnded) {
+          // Failed or destroyed before the FIN: what is still buffered is dropped, as Node.js
+          // does. The error is known once 'close' has come (it follows 'error').
+          if (this.#closed) throw this.#readError();
+        } else {
+          const chunk = this.#received.shift();
+          if (chunk !== undefined) {
+            this.#receivedBytes -= chunk.length;
+            yield chunk;
+            continue;
+          }
+          if (socket.readableEnded) break;
+          if (!this.#flowing) {
+            this.#flowing = true;
+            socket.resume();
+          }
+        }
+        await new Promise<void>((resolve) => {
+          this.#wakeReader = resolve;
+        });
       }
-    } catch (err) {
-      throw this.closeReason ?? this.#error ?? systemError(err, `reading from ${this.remote}`);
     } finally {
+      this.#wakeReader = undefined;
+      socket.off('data', this.#onData);
+      if (this.#flowing) {
+        this.#flowing = false;
+        socket.pause();
+      }
+      // Chunks taken from the socket but not read go back, for the next reader; after the FIN
+      // Node.js refuses them, and they wait in #received instead.
+      if (!socket.readableEnded && !socket.destroyed) {
+        for (let i = this.#received.length - 1; i >= 0; i--) socket.unshift(this.#received[i]!);
+        this.#received = [];
+        this.#receivedBytes = 0;
+      }
       this.#reading = false;
     }
     if (this.closeReason) throw this.closeReason;
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#received.push(chunk);
+    this.#receivedBytes += chunk.length;
+    // Past the read-ahead the socket waits (and the kernel window closes) until the reader has
+    // taken everything: one pause and one resume per read-ahead, not per chunk.
+    if (this.#receivedBytes >= this.#readAhead && this.#flowing) {
+      this.#flowing = false;
+      this.socket.pause();
+    }
+    this.#wake();
+  };
+
+  #wake(): void {
+    const wake = this.#wakeReader;
+    if (wake) {
+      this.#wakeReader = undefined;
+      wake();
+    }
+  }
+
+  #readError(): Error {
+    if (this.closeReason) return this.closeReason;
+    if (this.#error) return this.#error;
+    const err = Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    return systemError(err, `reading from ${this.remote}`);
   }
 
   /**
