@@ -6,6 +6,7 @@ import {
   skipUnless,
   type TestHost,
   type TestNetwork,
+  tsharkReady,
 } from '@netkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, NETKIT_BIN, useProcesses } from './netkit.js';
@@ -137,7 +138,7 @@ describe.skipIf(req.skip)(`netkit mcast across namespaces${req.note}`, () => {
           field,
         ]),
       );
-      await tshark.waitFor(/Capturing on/, { timeout: 10_000 });
+      await tsharkReady(tshark);
       const send = netkitIn(sender!, [
         'mcast',
         'send',

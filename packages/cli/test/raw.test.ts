@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLink, run, skipUnless, type TestLink } from '@netkit/testkit';
+import { createLink, run, skipUnless, type TestLink, tsharkReady } from '@netkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, NETKIT_BIN, netkit, spawnNetkit, useProcesses } from './netkit.js';
 
@@ -176,7 +176,7 @@ describe.skipIf(req.skip)(`netkit raw on a veth pair${req.note}`, () => {
         file,
       ]),
     );
-    await tshark.waitFor('Capture started', { stream: 'stderr', timeout: 15_000 });
+    await tsharkReady(tshark);
     const r = await netkit([
       'raw',
       'send',

@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { createNetwork, type ManagedProcess, skipUnless, type TestNetwork } from '@netkit/testkit';
+import {
+  createNetwork,
+  type ManagedProcess,
+  skipUnless,
+  type TestNetwork,
+  tsharkReady,
+} from '@netkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const receiverScript = fileURLToPath(new URL('./fixtures/receiver.mjs', import.meta.url));
@@ -148,7 +154,7 @@ describe.skipIf(req.skip)(`multicast between namespaces on one bridge${req.note}
         '-e',
         'udp.payload',
       ]);
-      await tshark.waitFor(/Capturing on/, { timeout: 10_000 });
+      await tsharkReady(tshark);
       const sent = await send(sender!, {
         group,
         port: port + 10,

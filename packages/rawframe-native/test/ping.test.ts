@@ -1,8 +1,8 @@
 // netkit's ARP and ICMP frames answered by the Linux kernel on the far side of a veth pair.
-import { createLink, skipUnless, type TestLink } from '@netkit/testkit';
+import { createLink, skipUnless, type TestLink, tsharkReady } from '@netkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ping, RawFrameError, readPcapFile, resolveMac } from '../src/index.js';
-import { tsharkFields, tsharkReady, useTempDir } from './tshark.js';
+import { tsharkFields, useTempDir } from './tshark.js';
 
 const req = skipUnless(['root', 'netns', 'tshark']);
 const tempPath = useTempDir();

@@ -2,7 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ManagedProcess, run } from '@netkit/testkit';
+import { run } from '@netkit/testkit';
 import { afterAll } from 'vitest';
 import { pcapHeader, pcapRecord } from '../src/index.js';
 
@@ -89,13 +89,4 @@ export async function tcpdumpHex(path: string): Promise<string[]> {
 
 export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
-}
-
-/**
- * Waits until a capturing tshark really captures. "Capturing on" comes out before dumpcap has
- * its socket; tshark 4 logs "Capture started" once it does.
- */
-export async function tsharkReady(tshark: ManagedProcess): Promise<void> {
-  await tshark.waitFor('Capturing on', { stream: 'stderr', timeout: 15_000 });
-  await tshark.waitFor('Capture started', { stream: 'stderr', timeout: 15_000 });
 }

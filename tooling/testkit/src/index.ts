@@ -38,7 +38,14 @@ export {
   readmeExample,
   runReadmeExample,
 } from './pack.js';
-export { freePort, type NcatOptions, type NcatProcess, startNcat, startSocat } from './peers.js';
+export {
+  freePort,
+  type NcatOptions,
+  type NcatProcess,
+  startNcat,
+  startSocat,
+  tsharkReady,
+} from './peers.js';
 export {
   canCreateNetns,
   canUseNftables,

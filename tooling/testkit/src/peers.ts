@@ -87,3 +87,13 @@ export async function startNcat(opts: NcatOptions = {}): Promise<NcatProcess> {
 export function startSocat(args: string[], opts: { netns?: string } = {}): ManagedProcess {
   return spawnProcess('socat', args, { netns: opts.netns, stdin: 'pipe' });
 }
+
+/**
+ * Waits until a live tshark really captures. "Capturing on" comes out before dumpcap has its
+ * socket, so a frame sent right after it can be missed; tshark 4 logs "Capture started" once it
+ * has.
+ */
+export async function tsharkReady(tshark: ManagedProcess, timeout = 15_000): Promise<void> {
+  await tshark.waitFor('Capturing on', { stream: 'stderr', timeout });
+  await tshark.waitFor('Capture started', { stream: 'stderr', timeout });
+}
