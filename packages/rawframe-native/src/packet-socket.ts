@@ -109,12 +109,21 @@ function isDetached(frame: Uint8Array): boolean {
   }
 }
 
+function frameName(index: number | undefined): string {
+  return index === undefined ? 'frame' : `frames[${index}]`;
+}
+
 // Same rules as the addon: a Uint8Array (Buffer included; not Uint8ClampedArray), still attached.
-function checkFrame(frame: unknown, name = 'frame'): Uint8Array {
-  if (!(frame instanceof Uint8Array)) throw typeError(`${name} must be a Uint8Array or Buffer`);
-  if (isDetached(frame)) throw typeError(`${name} is detached (its ArrayBuffer was transferred)`);
+// `index` names the element of a batch; the name is built only for an error, not per frame.
+function checkFrame(frame: unknown, index?: number): Uint8Array {
+  if (!(frame instanceof Uint8Array))
+    throw typeError(`${frameName(index)} must be a Uint8Array or Buffer`);
+  if (isDetached(frame))
+    throw typeError(`${frameName(index)} is detached (its ArrayBuffer was transferred)`);
   if (frame.length < 14) {
-    throw rangeError(`${name} must be at least 14 bytes (an Ethernet header), got ${frame.length}`);
+    throw rangeError(
+      `${frameName(index)} must be at least 14 bytes (an Ethernet header), got ${frame.length}`,
+    );
   }
   return frame;
 }
@@ -209,7 +218,7 @@ export class PacketSocket implements AsyncIterable<ReceivedFrame>, AsyncDisposab
    */
   sendBatch(frames: readonly Uint8Array[]): number {
     if (!Array.isArray(frames)) throw typeError('frames must be an array of Uint8Array');
-    for (let i = 0; i < frames.length; i++) checkFrame(frames[i], `frames[${i}]`);
+    for (let i = 0; i < frames.length; i++) checkFrame(frames[i], i);
     if (this.#closed) throw new SocketClosedError('sendBatch');
     try {
       return this.#native.sendBatch(frames);

@@ -130,7 +130,16 @@ describe.skipIf(req.skip)(`system errors${req.note}`, () => {
     expect(thrownBy(() => s.send('frame' as never))).toBeInstanceOf(TypeError);
     expect(thrownBy(() => s.send(new Uint8Array(13)))).toBeInstanceOf(RangeError);
     expect(thrownBy(() => s.sendBatch('x' as never))).toBeInstanceOf(TypeError);
-    expect(thrownBy(() => s.sendBatch([new Uint8Array(60), 5 as never]))).toBeInstanceOf(TypeError);
+    const notBytes = thrownBy(() => s.sendBatch([new Uint8Array(60), 5 as never]));
+    expect(notBytes).toBeInstanceOf(TypeError);
+    expect((notBytes as Error).message).toBe('frames[1] must be a Uint8Array or Buffer');
+    const short = thrownBy(() =>
+      s.sendBatch([new Uint8Array(60), new Uint8Array(60), new Uint8Array(9)]),
+    );
+    expect(short).toBeInstanceOf(RangeError);
+    expect((short as Error).message).toBe(
+      'frames[2] must be at least 14 bytes (an Ethernet header), got 9',
+    );
     expect(thrownBy(() => s.receive({ timeout: -1 }))).toBeInstanceOf(Error);
   });
 
