@@ -7,6 +7,11 @@ export interface FlagSpec {
   short?: string;
   /** Placeholder shown in help, e.g. MS. */
   value?: string;
+  /**
+   * A boolean flag that may carry a value as `--name=VALUE` (like `--ack[=TEXT]`): parsed to the
+   * string, or to true when bare. Only the `=` form: a separate next word stays a positional.
+   */
+  optionalValue?: string;
   description: string;
 }
 
@@ -61,11 +66,12 @@ export function parse(cmd: Command, argv: string[]): Parsed {
   for (const [name, spec] of Object.entries({ ...GLOBAL_FLAGS, ...cmd.flags })) {
     options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
   }
+  const { args, inlineValues } = takeOptionalValues(cmd, argv);
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      args: argv,
+      args,
       options,
       allowPositionals: true,
       strict: true,
@@ -76,6 +82,7 @@ export function parse(cmd: Command, argv: string[]): Parsed {
   } catch (err) {
     throw new UsageError(explainParseError(err));
   }
+  Object.assign(values, inlineValues);
   if (values.help) return { positionals: {}, flags: values };
   const max = cmd.positionals.length;
   if (positionals.length > max) {
@@ -94,6 +101,34 @@ export function parse(cmd: Command, argv: string[]): Parsed {
   return { positionals: named, flags: values };
 }
 
+/**
+ * Takes `--name=VALUE` out of argv for flags declared with optionalValue (parseArgs knows only
+ * booleans and strings that always want a value). Stops at `--`, as parseArgs does.
+ */
+function takeOptionalValues(
+  cmd: Command,
+  argv: string[],
+): { args: string[]; inlineValues: Record<string, string> } {
+  const args: string[] = [];
+  const inlineValues: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 2 ? arg.slice(2, eq) : undefined;
+    if (name !== undefined && cmd.flags[name]?.optionalValue !== undefined) {
+      inlineValues[name] = arg.slice(eq + 1);
+      args.push(`--${name}`);
+    } else {
+      args.push(arg);
+    }
+  }
+  return { args, inlineValues };
+}
+
 function explainParseError(err: unknown): string {
   const e = err as { code?: string; message?: string };
   const message = String(e.message ?? err);
@@ -104,7 +139,11 @@ function explainParseError(err: unknown): string {
   }
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = /'(--[^' ]+)/.exec(message)?.[1] ?? '';
-    return flag ? `${flag} needs a value` : (message.split('.')[0] ?? message);
+    if (!flag) return message.split('.')[0] ?? message;
+    // A switch given `--flag=VALUE`, or a flag that wants a value given none.
+    return message.includes('does not take an argument')
+      ? `${flag} does not take a value`
+      : `${flag} needs a value`;
   }
   return message.split('\n')[0] ?? message;
 }
@@ -118,7 +157,8 @@ export function helpText(cmd: Command): string {
   }
   const flagLines = (flags: Record<string, FlagSpec>) =>
     Object.entries(flags).map(([name, f]) => {
-      const left = `${f.short ? `-${f.short}, ` : '    '}--${name}${f.value ? ` ${f.value}` : ''}`;
+      const value = f.value ? ` ${f.value}` : f.optionalValue ? `[=${f.optionalValue}]` : '';
+      const left = `${f.short ? `-${f.short}, ` : '    '}--${name}${value}`;
       return `  ${left.padEnd(22)} ${f.description}`;
     });
   if (Object.keys(cmd.flags).length) lines.push('', 'flags:', ...flagLines(cmd.flags));

@@ -26,6 +26,18 @@ describe('netkit mcast on loopback', () => {
         'got it',
       ]),
     );
+    // The `=` form of the acknowledgement, with a space in it.
+    const third = track(
+      await startNetkitServer([
+        'mcast',
+        'listen',
+        group,
+        String(first.port),
+        '-i',
+        LO,
+        '--ack=Thank you.',
+      ]),
+    );
     const sent = await netkit([
       'mcast',
       'send',
@@ -41,13 +53,14 @@ describe('netkit mcast on loopback', () => {
     ]);
     expect(sent.code, sent.stderr).toBe(0);
     const lines = sent.stdout.trimEnd().split('\n');
-    expect(lines.slice(0, 2).sort()).toEqual([
+    expect(lines.slice(0, 3).sort()).toEqual([
+      `${LO}:${first.port}: Thank you.`,
       `${LO}:${first.port}: ack`,
       `${LO}:${first.port}: got it`,
     ]);
-    expect(lines[2]).toBe('timed out, 2 responses');
-    expect(lines).toHaveLength(3);
-    for (const listener of [first, second]) {
+    expect(lines[3]).toBe('timed out, 3 responses');
+    expect(lines).toHaveLength(4);
+    for (const listener of [first, second, third]) {
       expect(listener.stdout()).toMatch(
         new RegExp(`^${LO.replaceAll('.', '\\.')}:\\d+: Very important data\\n$`),
       );
@@ -128,6 +141,16 @@ describe('netkit mcast on loopback', () => {
     const text = await netkit(['mcast', 'listen', '239.255.61.4', '0', 'hello']);
     expect(text.code).toBe(2);
     expect(text.stderr).toContain('--ack');
+    const twice = await netkit(['mcast', 'listen', '239.255.61.4', '0', '--ack=yes', 'no']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('given twice: --ack=yes and no');
+    const empty = await netkit(['mcast', 'listen', '239.255.61.4', '0', '--ack=']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--ack= is empty');
+    // A switch given a value is named as such, not as a flag missing its value.
+    const switchValue = await netkit(['mcast', 'listen', '239.255.61.4', '0', '--json=yes']);
+    expect(switchValue.code).toBe(2);
+    expect(switchValue.stderr.split('\n')[0]).toBe('netkit: --json does not take a value');
     // A port held without SO_REUSEADDR: the hint says what to do with the other program.
     const holder = track(
       await startNetkitServer(['udp', 'listen', '--host', '0.0.0.0', '--port', '0']),

@@ -2,7 +2,7 @@ import { type AckReceiver, createAckReceiver, type MulticastDatagram } from '@ne
 import { formatEndpoint } from '@netkit/udp';
 import type { Command } from '../command.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
-import { flag, intArg, portArg, str } from '../flags.js';
+import { intArg, portArg, str } from '../flags.js';
 import { datagramJson, datagramLine } from '../payload-text.js';
 import { untilStopped } from '../until-stopped.js';
 import { groupArg, interfaceArg, mcastUsageError, sourceArg } from './mcast-args.js';
@@ -33,6 +33,7 @@ export const mcastListen: Command = {
     },
     ack: {
       type: 'boolean',
+      optionalValue: 'TEXT',
       description: 'answer each datagram to its sender with "ack" (or TEXT)',
     },
     count: {
@@ -51,6 +52,7 @@ export const mcastListen: Command = {
   examples: [
     'netkit mcast listen 224.3.29.71 10000 --ack',
     'netkit mcast listen 239.1.2.3 5000 -i eth0 --ack "got it" --json',
+    'netkit mcast listen 239.1.2.3 5000 --ack="Thank you." -c 10',
     'netkit mcast listen 232.1.1.1 5000 -i eth0 --source 198.18.0.1',
     'netkit mcast listen ff15::1 5000 -i eth0',
   ],
@@ -60,10 +62,21 @@ export const mcastListen: Command = {
     const count = intArg('--count', flags.count, 1, Number.MAX_SAFE_INTEGER);
     const source = sourceArg(str(flags.source), group, family);
     const iface = interfaceArg(str(flags.interface), family, true);
-    const ack = flag(flags.ack);
+    // TEXT comes as `--ack=TEXT` or as the word after PORT (`--ack TEXT`), not both.
+    const ack = flags.ack !== undefined && flags.ack !== false;
     if (positionals.TEXT !== undefined && !ack) {
       throw new UsageError(`unexpected argument: ${positionals.TEXT}`, 'TEXT goes with --ack');
     }
+    if (positionals.TEXT !== undefined && typeof flags.ack === 'string') {
+      throw new UsageError(
+        `the acknowledgement is given twice: --ack=${flags.ack} and ${positionals.TEXT}`,
+        'keep one',
+      );
+    }
+    if (flags.ack === '') {
+      throw new UsageError('--ack= is empty', 'give the text (--ack="got it"), or --ack for "ack"');
+    }
+    const ackText = str(flags.ack) ?? positionals.TEXT ?? 'ack';
     const { stopped, stop } = untilStopped(signal);
     let seen = 0;
     let receiver: AckReceiver | undefined;
@@ -81,7 +94,7 @@ export const mcastListen: Command = {
     receiver = await createAckReceiver({
       group,
       port,
-      ack: ack ? (positionals.TEXT ?? 'ack') : null,
+      ack: ack ? ackText : null,
       onMessage,
       ...(iface !== undefined && { interface: iface }),
       ...(source !== undefined && { source }),
