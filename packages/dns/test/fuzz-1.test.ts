@@ -3,7 +3,7 @@ import { FUZZ_RUNS, fuzz, worstCases } from './fuzz.js';
 
 // The bounded fuzz run is split over two files so that vitest runs the halves in parallel.
 describe('bounded fuzz of the decoder, first half', () => {
-  it(`${Math.ceil(FUZZ_RUNS / 2)} mutated messages: only DnsMalformedError escapes, no decode takes 1 ms`, () => {
+  it(`${Math.ceil(FUZZ_RUNS / 2)} mutated messages: only DnsMalformedError escapes, no decode hangs`, () => {
     fuzz(0x5eed, Math.ceil(FUZZ_RUNS / 2));
   }, 300_000);
 

@@ -13,11 +13,14 @@ interface Outcome {
   escaped: string[];
 }
 
+/** Longer than any decode of these inputs can take unless it is stuck: see fuzz()'s last checks. */
+const HANG_MS = 50;
+
 /**
  * Decodes `RUNS` mutations of the corpus (truncation at every length first, then bit flips, byte
  * changes, compression loops, bad lengths, insertions, deletions, splices): only
  * DnsMalformedError may escape, whatever decodes must re-encode to the same message, and no
- * decode may take 1 ms.
+ * decode hangs.
  */
 export function fuzz(seed: number, RUNS: number): void {
   const random = prng(seed);
@@ -213,8 +216,11 @@ export function fuzz(seed: number, RUNS: number): void {
   expect(outcome.escaped).toEqual([]);
   expect(outcome.decoded + outcome.rejected).toBe(RUNS);
   expect(outcome.decoded).toBeGreaterThan(RUNS / 50);
-  expect(p9999).toBeLessThan(1);
-  expect(worst.median).toBeLessThan(1);
+  // A hang guard, not a speed check (speed lives in bench/dns-codec): a decode that does work
+  // beyond linear in its input, such as a compression loop followed forever, takes far longer
+  // than 50 ms on a message of at most a few KiB. Typical figures are in the log line above.
+  expect(max).toBeLessThan(HANG_MS);
+  expect(worst.median).toBeLessThan(HANG_MS);
 }
 
 /** Crafted messages of 65535 octets that make the decoder work hardest. */

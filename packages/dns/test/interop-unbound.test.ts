@@ -20,6 +20,7 @@ import {
   dig,
   digHeader,
   digRecords,
+  digShort,
   namesAndTypes,
   recordFields,
   sorted,
@@ -146,7 +147,7 @@ describe.skipIf(req.skip)(`query() against unbound, checked with dig${req.note}`
           digAt(['+short', name, typeToString(type)]),
         ]);
         const ours = message.answers.map((r) => rdataToText(r)).sort();
-        const theirs = short.split('\n').filter(Boolean).sort();
+        const theirs = digShort(short).sort();
         if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
           mismatches.push(`${name} ${typeToString(type)}: ${JSON.stringify({ ours, theirs })}`);
         }
@@ -171,7 +172,7 @@ describe.skipIf(req.skip)(`query() against unbound, checked with dig${req.note}`
           digAt(['+short', name, typeToString(type)]),
         ]);
         const ours = message.answers.map((r) => rdataToText(r)).sort();
-        const theirs = short.split('\n').filter(Boolean).sort();
+        const theirs = digShort(short).sort();
         if (JSON.stringify(ours) !== JSON.stringify(theirs) || ignored !== 0) {
           mismatches.push(
             `${name} ${typeToString(type)}: ${JSON.stringify({ ours, theirs, ignored })}`,

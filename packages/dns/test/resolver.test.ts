@@ -175,10 +175,6 @@ describe('EDNS fallback and failover', () => {
     ]);
   });
 
-  // BUG (resolver.ts, the FORMERR branch of query()): the plain retry after an EDNS FORMERR is
-  // returned as is, without the TC check made for the first answer, so a truncated answer is
-  // returned (tc: true, no records) instead of being fetched again over TCP. Remove `.fails`
-  // once fixed.
   it('after the EDNS fallback, still fetches a truncated answer over TCP', async () => {
     const legacy = await preEdnsServer(bigRRset(`mid.${ZONE}`, 50));
     const result = await query(`mid.${ZONE}`, 'A', { servers: [at(legacy.port)], retries: 0 });
@@ -268,9 +264,6 @@ describe('AbortSignal', () => {
     expect(server.stats.queries).toBe(0);
   });
 
-  // BUG (resolver.ts, overTcp): the signal is only given to connect(); once connected, an abort
-  // is not noticed until the per-try timeout ends, and with no try left the error is then
-  // ERR_NETKIT_TIMEOUT, not ERR_NETKIT_ABORTED. Remove `.fails` once fixed.
   it('rejects with ERR_NETKIT_ABORTED while waiting for a TCP answer, at once', async () => {
     const silent = await start({ handler: () => undefined });
     const controller = new AbortController();

@@ -17,6 +17,7 @@ import {
   dig,
   digHeader,
   digRecords,
+  digShort,
   kdig,
   namesAndTypes,
   recordFields,
@@ -140,7 +141,7 @@ describe.skipIf(req.skip)(`dig and kdig asking netkit's server${req.note}`, () =
         const ours = expectedFor(name, type)
           .map((r) => rdataToText(r))
           .sort();
-        const theirs = short.split('\n').filter(Boolean).sort();
+        const theirs = digShort(short).sort();
         if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
           mismatches.push(`${name} ${typeToString(type)}: ${JSON.stringify({ ours, theirs })}`);
         }
