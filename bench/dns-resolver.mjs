@@ -4,7 +4,6 @@
 // generated local zone (auth-zone, no recursion), 100 queries in flight, taking turns in rounds
 // in one client process; then dnsperf against the same server as the limit. unbound on CPU 0,
 // the clients on CPU 1. See README.md, "DNS resolver".
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import {
   spawnPinned,
   stopChildren,
 } from './lib/children.mjs';
+import { freeServerPort } from './lib/server-port.mjs';
 import { percentiles } from './lib/stats.mjs';
 import { fmt, fmtInt, fmtPct, markdownTable } from './lib/table.mjs';
 
@@ -79,15 +79,6 @@ remote-control:
 `;
 }
 
-/** A UDP port that was free a moment ago on 127.0.0.1. */
-async function freePort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((resolve) => s.bind(0, '127.0.0.1', () => resolve(undefined)));
-  const { port } = s.address();
-  await new Promise((resolve) => s.close(() => resolve(undefined)));
-  return port;
-}
-
 /**
  * Starts unbound on CPU 0 and waits until it answers h0 (a netkit query, at most 50 tries over
  * about 5 s); tries another port when it exits (its port was taken meanwhile). Returns
@@ -95,7 +86,7 @@ async function freePort() {
  */
 async function startUnbound(dir, cpu, log) {
   for (let attempt = 1; attempt <= 3; attempt++) {
-    const port = await freePort();
+    const port = await freeServerPort();
     const conf = path.join(dir, 'unbound.conf');
     writeFileSync(conf, unboundConf(dir, port));
     const child = spawnPinned('unbound', ['-d', '-c', conf], { cpu, name: 'unbound' });

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, type ManagedProcess, run, spawnProcess } from '@netkit/testkit';
+import { freeServerPort, type ManagedProcess, run, spawnProcess } from '@netkit/testkit';
 import { afterAll, afterEach } from 'vitest';
 import {
   createServer,
@@ -157,9 +157,9 @@ export async function startUnbound(
   zones: { name: string; file: string }[],
 ): Promise<Unbound> {
   let lastError: unknown;
-  // The free port may be taken between freePort and unbound's bind: try a few.
+  // The free port may be taken between freeServerPort and unbound's bind: try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort('udp');
+    const port = await freeServerPort();
     const config = [
       'server:',
       '  interface: 127.0.0.1',

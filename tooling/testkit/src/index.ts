@@ -40,6 +40,7 @@ export {
 } from './pack.js';
 export {
   freePort,
+  freeServerPort,
   type NcatOptions,
   type NcatProcess,
   startNcat,

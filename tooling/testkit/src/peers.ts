@@ -1,5 +1,6 @@
 // Real peers that no one here wrote (ncat, socat), started as managed processes.
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createServer, isIPv6 } from 'node:net';
 import { type ManagedProcess, spawnProcess } from './exec.js';
 
@@ -44,6 +45,51 @@ export function freePort(kind: 'udp' | 'tcp', host = '127.0.0.1'): Promise<numbe
       server.close(() => (port > 0 ? resolve(port) : reject(new Error('freePort: no port'))));
     });
   });
+}
+
+/** Binds UDP and TCP (listening) on `port`; true when both were free. Closes both either way. */
+async function freeForBoth(port: number, host: string): Promise<boolean> {
+  const udp = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  const tcp = createServer();
+  const bound = (bind: (done: () => void) => void, emitter: NodeJS.EventEmitter) =>
+    new Promise<boolean>((resolve) => {
+      emitter.once('error', () => resolve(false));
+      bind(() => resolve(true));
+    });
+  const ok =
+    (await bound((done) => udp.bind(port, host, done), udp)) &&
+    (await bound((done) => tcp.listen({ port, host }, done), tcp));
+  await new Promise<void>((resolve) => udp.close(() => resolve()));
+  if (tcp.listening) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+  return ok;
+}
+
+/**
+ * A port free for UDP and for a TCP listener at once, for a server that binds both (unbound,
+ * a DNS server). Taken below the kernel's ephemeral range: an ephemeral port is also what
+ * client connections use, and a client's TIME_WAIT there makes the server's TCP bind fail with
+ * EADDRINUSE for a minute (after a TCP benchmark, three tries in a row failed that way).
+ */
+export async function freeServerPort(host = '127.0.0.1'): Promise<number> {
+  const low = ephemeralLow();
+  const from = Math.min(10_000, low - 1000);
+  for (let i = 0; i < 100; i++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    if (await freeForBoth(port, host)) return port;
+  }
+  throw new Error(`freeServerPort: no port free for UDP and TCP between ${from} and ${low - 1}`);
+}
+
+/** The first port of net.ipv4.ip_local_port_range (32768 when it cannot be read). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
+    return Number.isInteger(low) && low > 2000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
 }
 
 /**
