@@ -115,8 +115,11 @@ export class Child {
       for (const line of parts) this.#push(line);
     });
     this.#exit = new Promise((resolve) => {
-      proc.on('exit', (code, signal) => {
+      proc.on('exit', async (code, signal) => {
         live.delete(proc);
+        // 'exit' can come before the last of stdout has been read: a "RESULT" line still in the
+        // pipe must reach its waiter, not fail it (a tcp-framed run failed that way).
+        await Promise.race([this.#stdoutDone, sleep(1000)]);
         if (this.#partial) this.#push(this.#partial);
         this.#partial = '';
         this.exitCode = code;
@@ -183,9 +186,7 @@ export class Child {
    */
   async output(timeoutMs) {
     const timer = setTimeout(() => this.kill(), timeoutMs);
-    await this.#exit;
-    // 'exit' can come before the last of stdout has been read.
-    await Promise.race([this.#stdoutDone, sleep(1000)]);
+    await this.#exit; // which waits for the rest of stdout
     clearTimeout(timer);
     const rest = this.#partial;
     this.#partial = '';
